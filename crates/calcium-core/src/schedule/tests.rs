@@ -1,0 +1,73 @@
+use super::*;
+
+fn fields(time: &str, days: &str, day: Option<u8>, month: Option<u8>, year: Option<i16>) -> ScheduleFields {
+    ScheduleFields {
+        time: WallTime::parse(time).unwrap(),
+        day_of_month: day,
+        month,
+        year,
+        weekdays: WeekdaySet::parse_list(days).unwrap(),
+    }
+}
+
+fn check_summary(fields: ScheduleFields, expected: &str) {
+    let schedule = Schedule::new(fields).unwrap();
+    assert_eq!(schedule.summary(), expected, "for {fields:?}");
+}
+
+#[test]
+fn summary_follows_every_row_of_the_spec_table() {
+    check_summary(fields("01:00", "lun,mar,mer,jeu,ven", None, None, None), "Tous les lun, mar, mer, jeu, ven à 01h00");
+    check_summary(fields("01:00", "lun,mar,mer,jeu,ven,sam,dim", None, None, None), "Tous les jours à 01h00");
+    check_summary(fields("06:10", "none", None, None, None), "Aucun jour à 06h10");
+    check_summary(fields("05:00", "", Some(1), None, None), "Le 1er de chaque mois à 05h00");
+    check_summary(fields("05:00", "", Some(15), None, None), "Le 15 de chaque mois à 05h00");
+    check_summary(fields("05:00", "", None, Some(9), None), "Tous les jours de septembre à 05h00");
+    check_summary(fields("05:00", "", None, None, Some(2027)), "Tous les jours de 2027 à 05h00");
+    check_summary(fields("05:00", "", Some(1), Some(9), None), "Le 1er septembre de chaque année à 05h00");
+    check_summary(fields("05:00", "", Some(15), None, Some(2027)), "Le 15 de chaque mois de 2027 à 05h00");
+    check_summary(fields("05:00", "", None, Some(9), Some(2027)), "Tous les jours de septembre 2027 à 05h00");
+    check_summary(fields("05:00", "", Some(1), Some(9), Some(2027)), "Le 1er septembre 2027 à 05h00");
+    check_summary(fields("03:00", "lun,ven", None, Some(9), None), "Tous les lun, ven de septembre à 03h00");
+    check_summary(fields("03:00", "lun,ven", None, None, Some(2027)), "Tous les lun, ven de 2027 à 03h00");
+    check_summary(fields("03:00", "lun,ven", None, Some(9), Some(2027)), "Tous les lun, ven de septembre 2027 à 03h00");
+    check_summary(fields("03:00", "ven", Some(13), None, None), "Tous les ven tombant le 13 de chaque mois à 03h00");
+    check_summary(fields("03:00", "ven", Some(13), Some(9), Some(2027)), "Tous les ven tombant le 13 septembre 2027 à 03h00");
+}
+
+#[test]
+fn weekdays_are_listed_in_calendar_order_whatever_the_input_order() {
+    check_summary(fields("04:00", "sam,lun,ven", None, None, None), "Tous les lun, ven, sam à 04h00");
+}
+
+#[test]
+fn seven_days_with_a_date_read_like_the_date_alone() {
+    check_summary(fields("05:00", "lun,mar,mer,jeu,ven,sam,dim", None, Some(9), None), "Tous les jours de septembre à 05h00");
+}
+
+#[test]
+fn time_parser_accepts_hh_mm_only() {
+    assert_eq!(WallTime::parse("01:00").unwrap().to_string(), "01:00");
+    assert_eq!(WallTime::parse("7:05").unwrap().to_string(), "07:05");
+    for bad in ["24:00", "12:60", "12", "12:5", "ab:cd", "", "1:2:3", "-1:00"] {
+        assert!(WallTime::parse(bad).is_err(), "{bad} should be refused");
+    }
+}
+
+#[test]
+fn impossible_dates_are_refused_in_french() {
+    let err = Schedule::new(fields("05:00", "", Some(30), Some(2), None)).unwrap_err();
+    assert_eq!(err.to_string(), "Le 30 février n'existe pas : ce batch ne s'exécuterait jamais");
+    assert!(Schedule::new(fields("05:00", "", Some(31), Some(4), None)).is_err());
+    assert!(Schedule::new(fields("05:00", "", Some(29), Some(2), None)).is_ok());
+    assert!(Schedule::new(fields("05:00", "", Some(32), None, None)).is_err());
+    assert!(Schedule::new(fields("05:00", "", None, Some(13), None)).is_err());
+}
+
+#[test]
+fn weekday_lists_accept_short_and_long_names() {
+    let set = WeekdaySet::parse_list("Lundi, ven").unwrap();
+    assert_eq!(set.iter().collect::<Vec<_>>(), [Weekday::Lundi, Weekday::Vendredi]);
+    assert!(WeekdaySet::parse_list("lun,xyz").is_err());
+    assert!(WeekdaySet::parse_list("none").unwrap().is_empty());
+}

@@ -1,0 +1,12 @@
+//! Students as the registry import knows them: the 46 columns of the Apogée file (SPEC §4.1),
+//! the identifiers and values they hold, and the normalised secondary keys used for matching.
+
+mod columns;
+mod identifiers;
+mod record;
+mod values;
+
+pub use columns::{Column, FormatVersion};
+pub use identifiers::{IdentifierError, Ine, Nir};
+pub use record::{MandatoryValues, Student, StudentId, StudentRecord};
+pub use values::{BirthDate, BirthDateError, Sexe, ValueError, YearOrDate, parse_year};

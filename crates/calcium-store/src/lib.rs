@@ -1,0 +1,161 @@
+//! The storage contract of Calcium batch and its two implementations.
+//!
+//! [`Store`] is the one door to the base. The backend, SQLite (default, one machine) or
+//! PostgreSQL (several instances), is chosen once, from the URL given to [`Store::connect`];
+//! no caller ever branches on it. Both backends run the same SQL text wherever the dialects
+//! agree (`$n` placeholders, `ON CONFLICT`, `RETURNING`, partial indexes), through the
+//! [`on_backend!`] macro, which expands one body once per driver. Where they differ (bulk
+//! loads, the database clock) each backend has its own arm.
+//!
+//! This is the only crate that contains SQL. It must not know about HTTP, files or the
+//! command line, and it holds no business rule beyond the integrity the schema enforces.
+//!
+//! Conventions: instants are stored as UTC epoch milliseconds (`BIGINT`) in both backends;
+//! calendar dates are `DATE` in PostgreSQL and ISO 8601 `TEXT` in SQLite (see [`types`]).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+mod batches;
+mod error;
+mod executions;
+mod files;
+mod health;
+mod reference;
+mod students;
+pub mod types;
+mod users;
+
+pub use batches::BatchRow;
+pub use error::DbError;
+pub use executions::{ExecutionId, ExecutionRow, NewExecution};
+pub use files::{FileKind, NewProducedFile, ProducedFile};
+pub use health::{
+    Consultation, DuplicateCandidate, DuplicateStatus, IdentityStat, NewConsultation, NewRelance, NewScanDocument,
+    NewVaccination, Relance, ScanDocument, Vaccination,
+};
+pub use reference::{ImportModel, NomenclatureRow};
+pub use students::StudentQuery;
+pub use users::{NewUser, SessionRow, UserId, UserRow};
+
+pub type Result<T, E = DbError> = std::result::Result<T, E>;
+
+/// Expands `$body` once per backend, with `$pool` bound to that backend's pool. The body is
+/// the same text in both arms, so it must compile against both drivers: that is how one SQL
+/// statement serves SQLite and PostgreSQL without a generic maze.
+macro_rules! on_backend {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite($pool) => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
+#[derive(Debug, Clone)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The base: a pool of connections to SQLite or PostgreSQL. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+/// Which kind of base a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Sqlite,
+    Postgres,
+}
+
+impl BackendKind {
+    pub fn of_url(url: &str) -> Option<BackendKind> {
+        if url.starts_with("sqlite:") {
+            Some(BackendKind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(BackendKind::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+impl Store {
+    /// Opens the base named by `url` (`sqlite://path` or `postgres://…`). A SQLite file is
+    /// created on first use, in WAL mode with foreign keys on and a busy timeout, so that the
+    /// web server, the scheduler and a CLI command can share it.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let backend = match BackendKind::of_url(url) {
+            Some(BackendKind::Sqlite) => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(|e| DbError::BadUrl(e.to_string()))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(30));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await
+                    .map_err(DbError::unavailable)?;
+                Backend::Sqlite(pool)
+            }
+            Some(BackendKind::Postgres) => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(10)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .map_err(DbError::unavailable)?;
+                Backend::Postgres(pool)
+            }
+            None => return Err(DbError::BadUrl(format!("« {url} » ne commence ni par sqlite:// ni par postgres://"))),
+        };
+        Ok(Store { backend })
+    }
+
+    pub fn kind(&self) -> BackendKind {
+        match self.backend {
+            Backend::Sqlite(_) => BackendKind::Sqlite,
+            Backend::Postgres(_) => BackendKind::Postgres,
+        }
+    }
+
+    /// Applies the pending migrations of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Backend::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Migrates, then makes sure the twelve batches, the import models and the nomenclatures
+    /// exist. Safe to run from every command and every instance at once.
+    pub async fn bootstrap(&self, now: jiff::Timestamp) -> Result<()> {
+        self.migrate().await?;
+        let definitions: Vec<_> = calcium_core::BatchCode::ALL.iter().map(|code| code.definition()).collect();
+        self.ensure_batches(&definitions, now).await?;
+        self.ensure_reference_data().await
+    }
+
+    /// Checks that the base answers.
+    pub async fn ping(&self) -> Result<()> {
+        on_backend!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    /// Closes every connection (waits for the ones in use).
+    pub async fn close(&self) {
+        on_backend!(self, |pool| pool.close().await);
+    }
+}

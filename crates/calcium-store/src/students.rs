@@ -1,0 +1,354 @@
+//! Students: the 46 import columns plus the normalised secondary keys and provenance.
+
+use calcium_core::normalize::{SecondaryKey, name_key};
+use calcium_core::student::{BirthDate, Ine, Nir, Sexe, Student, StudentId, StudentRecord, YearOrDate};
+use jiff::Timestamp;
+use sqlx::QueryBuilder;
+
+use crate::error::NotFound;
+use crate::types::{DbDate, to_millis};
+use crate::{DbError, Result, Store, on_backend};
+
+/// The import columns, in file order, as named in the base.
+const RECORD_COLUMNS: &str = "cod_anu, cod_nne, cod_nni, cod_etu, nom, nomusage, prenom1, prenom2, prenom3, sexe, \
+     datenai, code_natio, situafam, codebrs, codefinanc, tem_affl_sso, centrepayeur, codemut, adr1, adr2, adr3, \
+     cod_bdi, commune, pays, teleph, mail, pcs, adr1fix, adr2fix, adr3fix, bdifix, communefix, paysfix, telephfix, \
+     etb, cmp, cursus, annee, diplome, etablissement, bac, datebac, etb_bac, daa_etb, daa_ens_sup, identifiant";
+
+/// The columns the store maintains itself, after the record's.
+const KEY_AND_PROVENANCE_COLUMNS: &str = "nom_key, prenom_key, nomusage_key, import_model, last_execution_id";
+
+/// Rows per multi-row INSERT: 55 binds a row stays under SQLite's 32 766 and PostgreSQL's
+/// 65 535 bind limits.
+const ROWS_PER_INSERT: usize = 500;
+
+/// How to look students up (`calcium student find`). Set fields are combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct StudentQuery {
+    pub ine: Option<Ine>,
+    /// Compared after normalisation, with NOM or NOMUSAGE.
+    pub nom: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// Binds the 46 record values, the two keys and the provenance of one student, in the order of
+/// [`RECORD_COLUMNS`] followed by [`KEY_AND_PROVENANCE_COLUMNS`]. `$bind` is `bind` for a
+/// query and `push_bind` for a row of a multi-row INSERT.
+macro_rules! bind_student {
+    ($target:expr, $bind:ident, $record:expr, $model:expr, $execution:expr) => {{
+        let r: &StudentRecord = $record;
+        $target
+            .$bind(r.cod_anu.as_str())
+            .$bind(r.cod_nne.as_ref().map(Ine::as_str))
+            .$bind(r.cod_nni.as_ref().map(Nir::as_str))
+            .$bind(r.cod_etu.as_deref())
+            .$bind(r.nom.as_str())
+            .$bind(r.nomusage.as_deref())
+            .$bind(r.prenom1.as_str())
+            .$bind(r.prenom2.as_deref())
+            .$bind(r.prenom3.as_deref())
+            .$bind(r.sexe.as_str())
+            .$bind(DbDate(r.datenai.date()))
+            .$bind(r.code_natio.as_str())
+            .$bind(r.situafam.as_deref())
+            .$bind(r.codebrs.as_deref())
+            .$bind(r.codefinanc.as_deref())
+            .$bind(r.tem_affl_sso)
+            .$bind(r.centrepayeur.as_deref())
+            .$bind(r.codemut.as_deref())
+            .$bind(r.adr1.as_deref())
+            .$bind(r.adr2.as_deref())
+            .$bind(r.adr3.as_deref())
+            .$bind(r.cod_bdi.as_deref())
+            .$bind(r.commune.as_deref())
+            .$bind(r.pays.as_deref())
+            .$bind(r.teleph.as_deref())
+            .$bind(r.mail.as_deref())
+            .$bind(r.pcs.as_deref())
+            .$bind(r.adr1fix.as_deref())
+            .$bind(r.adr2fix.as_deref())
+            .$bind(r.adr3fix.as_deref())
+            .$bind(r.bdifix.as_deref())
+            .$bind(r.communefix.as_deref())
+            .$bind(r.paysfix.as_deref())
+            .$bind(r.telephfix.as_deref())
+            .$bind(r.etb.as_str())
+            .$bind(r.cmp.as_str())
+            .$bind(r.cursus.as_deref())
+            .$bind(r.annee.as_deref())
+            .$bind(r.diplome.as_deref())
+            .$bind(r.etablissement.as_deref())
+            .$bind(r.bac.as_deref())
+            .$bind(r.datebac.map(i32::from))
+            .$bind(r.etb_bac.as_deref())
+            .$bind(r.daa_etb.map(YearOrDate::to_iso))
+            .$bind(r.daa_ens_sup.map(YearOrDate::to_iso))
+            .$bind(r.identifiant.as_deref())
+            .$bind(name_key(&r.nom))
+            .$bind(name_key(&r.prenom1))
+            .$bind(r.nomusage.as_deref().map(name_key))
+            .$bind($model)
+            .$bind($execution)
+    }};
+}
+
+impl Store {
+    /// Inserts one student and returns its id.
+    pub async fn insert_student(
+        &self,
+        record: &StudentRecord,
+        import_model: Option<&str>,
+        execution_id: Option<i64>,
+        now: Timestamp,
+    ) -> Result<StudentId> {
+        let sql = format!(
+            "INSERT INTO student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) \
+             VALUES ({}) RETURNING id",
+            placeholders(1..=53)
+        );
+        let id: i64 = on_backend!(self, |pool| {
+            bind_student!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())), bind, record, import_model, execution_id)
+                .bind(to_millis(now))
+                .bind(to_millis(now))
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(StudentId(id))
+    }
+
+    /// Inserts many students in one transaction with multi-row INSERTs: all or nothing.
+    pub async fn insert_students(
+        &self,
+        records: &[StudentRecord],
+        import_model: Option<&str>,
+        execution_id: Option<i64>,
+        now: Timestamp,
+    ) -> Result<u64> {
+        let head = format!(
+            "INSERT INTO student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) "
+        );
+        let now = to_millis(now);
+        let mut inserted = 0;
+        on_backend!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for chunk in records.chunks(ROWS_PER_INSERT) {
+                let mut builder = QueryBuilder::new(head.as_str());
+                builder.push_values(chunk, |mut row, record| {
+                    bind_student!(row, push_bind, record, import_model, execution_id);
+                    row.push_bind(now).push_bind(now);
+                });
+                inserted += builder.build().execute(&mut *tx).await?.rows_affected();
+            }
+            tx.commit().await?;
+        });
+        Ok(inserted)
+    }
+
+    /// Rewrites every import column of a student, with its provenance.
+    pub async fn update_student(
+        &self,
+        id: StudentId,
+        record: &StudentRecord,
+        import_model: Option<&str>,
+        execution_id: Option<i64>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let assignments: Vec<String> = RECORD_COLUMNS
+            .split(", ")
+            .chain(KEY_AND_PROVENANCE_COLUMNS.split(", "))
+            .enumerate()
+            .map(|(i, column)| format!("{column} = ${}", i + 1))
+            .collect();
+        let sql = format!("UPDATE student SET {}, updated_at = $52 WHERE id = $53", assignments.join(", "));
+        let updated = on_backend!(self, |pool| {
+            bind_student!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), bind, record, import_model, execution_id)
+                .bind(to_millis(now))
+                .bind(id.0)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if updated == 0 { Err(DbError::NotFound(NotFound::Student(id.0))) } else { Ok(()) }
+    }
+
+    pub async fn get_student(&self, id: StudentId) -> Result<Student> {
+        let sql = format!("{} WHERE id = $1", select_student());
+        let raw: Option<RawStudent> = on_backend!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id.0).fetch_optional(pool).await?
+        });
+        raw.ok_or(DbError::NotFound(NotFound::Student(id.0)))?.try_into()
+    }
+
+    /// Students matching the query, by id.
+    pub async fn find_students(&self, query: &StudentQuery) -> Result<Vec<Student>> {
+        let ine = query.ine.as_ref().map(|ine| ine.as_str().to_owned());
+        let nom = query.nom.as_deref().map(name_key);
+        let limit = i64::from(query.limit.unwrap_or(1000));
+        let sql = format!(
+            "{} WHERE ($1 IS NULL OR cod_nne = $1) AND ($2 IS NULL OR nom_key = $2 OR nomusage_key = $2) \
+             ORDER BY id LIMIT $3",
+            select_student()
+        );
+        let raws: Vec<RawStudent> = on_backend!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(ine.as_deref())
+                .bind(nom.as_deref())
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        raws.into_iter().map(Student::try_from).collect()
+    }
+
+    /// Students whose normalised secondary keys (NOM, PRENOM1, DATENAI, CODE_NATIO) are `key`.
+    pub async fn find_by_secondary_key(&self, key: &SecondaryKey) -> Result<Vec<Student>> {
+        let sql = format!(
+            "{} WHERE nom_key = $1 AND prenom_key = $2 AND datenai = $3 AND code_natio = $4 ORDER BY id",
+            select_student()
+        );
+        let raws: Vec<RawStudent> = on_backend!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(key.nom.as_str())
+                .bind(key.prenom.as_str())
+                .bind(DbDate(key.birth_date.date()))
+                .bind(key.nationality.as_str())
+                .fetch_all(pool)
+                .await?
+        });
+        raws.into_iter().map(Student::try_from).collect()
+    }
+
+    pub async fn count_students(&self) -> Result<i64> {
+        Ok(on_backend!(self, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM student").fetch_one(pool).await?))
+    }
+
+    /// Ids of every student, in order (for jobs that attach data to students).
+    pub async fn student_ids(&self) -> Result<Vec<StudentId>> {
+        let ids: Vec<i64> =
+            on_backend!(self, |pool| sqlx::query_scalar("SELECT id FROM student ORDER BY id").fetch_all(pool).await?);
+        Ok(ids.into_iter().map(StudentId).collect())
+    }
+}
+
+/// `$1, $2, …` for a VALUES list.
+fn placeholders(range: std::ops::RangeInclusive<usize>) -> String {
+    range.map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+fn select_student() -> String {
+    format!("SELECT id, {RECORD_COLUMNS}, import_model, last_execution_id FROM student")
+}
+
+#[derive(sqlx::FromRow)]
+struct RawStudent {
+    id: i64,
+    cod_anu: String,
+    cod_nne: Option<String>,
+    cod_nni: Option<String>,
+    cod_etu: Option<String>,
+    nom: String,
+    nomusage: Option<String>,
+    prenom1: String,
+    prenom2: Option<String>,
+    prenom3: Option<String>,
+    sexe: String,
+    datenai: DbDate,
+    code_natio: String,
+    situafam: Option<String>,
+    codebrs: Option<String>,
+    codefinanc: Option<String>,
+    tem_affl_sso: Option<bool>,
+    centrepayeur: Option<String>,
+    codemut: Option<String>,
+    adr1: Option<String>,
+    adr2: Option<String>,
+    adr3: Option<String>,
+    cod_bdi: Option<String>,
+    commune: Option<String>,
+    pays: Option<String>,
+    teleph: Option<String>,
+    mail: Option<String>,
+    pcs: Option<String>,
+    adr1fix: Option<String>,
+    adr2fix: Option<String>,
+    adr3fix: Option<String>,
+    bdifix: Option<String>,
+    communefix: Option<String>,
+    paysfix: Option<String>,
+    telephfix: Option<String>,
+    etb: String,
+    cmp: String,
+    cursus: Option<String>,
+    annee: Option<String>,
+    diplome: Option<String>,
+    etablissement: Option<String>,
+    bac: Option<String>,
+    datebac: Option<i32>,
+    etb_bac: Option<String>,
+    daa_etb: Option<String>,
+    daa_ens_sup: Option<String>,
+    identifiant: Option<String>,
+    import_model: Option<String>,
+    last_execution_id: Option<i64>,
+}
+
+impl TryFrom<RawStudent> for Student {
+    type Error = DbError;
+
+    fn try_from(raw: RawStudent) -> Result<Student> {
+        let id = raw.id;
+        let corrupt = |column: &str| DbError::Corrupt(format!("étudiant {id}, colonne {column}"));
+        let year_or_date = |value: Option<String>, column: &str| {
+            value.map(|v| YearOrDate::from_iso(&v).ok_or_else(|| corrupt(column))).transpose()
+        };
+        let record = StudentRecord {
+            cod_nne: raw.cod_nne.map(|v| Ine::parse(&v)).transpose().map_err(|_| corrupt("cod_nne"))?,
+            cod_nni: raw.cod_nni.map(|v| Nir::parse(&v)).transpose().map_err(|_| corrupt("cod_nni"))?,
+            sexe: Sexe::parse(&raw.sexe).map_err(|_| corrupt("sexe"))?,
+            datenai: BirthDate::from_stored(raw.datenai.0),
+            datebac: raw.datebac.map(i16::try_from).transpose().map_err(|_| corrupt("datebac"))?,
+            daa_etb: year_or_date(raw.daa_etb, "daa_etb")?,
+            daa_ens_sup: year_or_date(raw.daa_ens_sup, "daa_ens_sup")?,
+            cod_anu: raw.cod_anu,
+            cod_etu: raw.cod_etu,
+            nom: raw.nom,
+            nomusage: raw.nomusage,
+            prenom1: raw.prenom1,
+            prenom2: raw.prenom2,
+            prenom3: raw.prenom3,
+            code_natio: raw.code_natio,
+            situafam: raw.situafam,
+            codebrs: raw.codebrs,
+            codefinanc: raw.codefinanc,
+            tem_affl_sso: raw.tem_affl_sso,
+            centrepayeur: raw.centrepayeur,
+            codemut: raw.codemut,
+            adr1: raw.adr1,
+            adr2: raw.adr2,
+            adr3: raw.adr3,
+            cod_bdi: raw.cod_bdi,
+            commune: raw.commune,
+            pays: raw.pays,
+            teleph: raw.teleph,
+            mail: raw.mail,
+            pcs: raw.pcs,
+            adr1fix: raw.adr1fix,
+            adr2fix: raw.adr2fix,
+            adr3fix: raw.adr3fix,
+            bdifix: raw.bdifix,
+            communefix: raw.communefix,
+            paysfix: raw.paysfix,
+            telephfix: raw.telephfix,
+            etb: raw.etb,
+            cmp: raw.cmp,
+            cursus: raw.cursus,
+            annee: raw.annee,
+            diplome: raw.diplome,
+            etablissement: raw.etablissement,
+            bac: raw.bac,
+            etb_bac: raw.etb_bac,
+            identifiant: raw.identifiant,
+        };
+        Ok(Student { id: StudentId(id), record, import_model: raw.import_model, last_execution_id: raw.last_execution_id })
+    }
+}

@@ -1,0 +1,119 @@
+//! Test helpers shared by the crates' test suites (a dev-dependency only).
+//!
+//! [`TestBase`] owns a fresh, migrated base: a SQLite file in a temporary folder, or a
+//! throwaway PostgreSQL database created from `TEST_POSTGRES_URL` (a URL whose role may
+//! `CREATE DATABASE`) and dropped at the end. [`backends`] lists the backends a test must run
+//! on: SQLite always; PostgreSQL when `TEST_POSTGRES_URL` is set. In CI (`CI=true`) a missing
+//! PostgreSQL is a failure, never a silent skip.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use calcium_store::{BackendKind, Store};
+use sqlx::Connection;
+
+/// The environment variable naming the PostgreSQL server the tests may use.
+pub const POSTGRES_URL_VAR: &str = "TEST_POSTGRES_URL";
+
+/// The backends this run must test.
+pub fn backends() -> Vec<BackendKind> {
+    let mut kinds = vec![BackendKind::Sqlite];
+    match std::env::var(POSTGRES_URL_VAR) {
+        Ok(url) if !url.is_empty() => kinds.push(BackendKind::Postgres),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but {POSTGRES_URL_VAR} is not set: the PostgreSQL tests are mandatory in CI")
+        }
+        _ => eprintln!("note: {POSTGRES_URL_VAR} is not set, PostgreSQL tests skipped (SQLite only)"),
+    }
+    kinds
+}
+
+/// A fresh base for one test. Call [`TestBase::finish`] at the end to drop a PostgreSQL
+/// database; a SQLite file goes with its temporary folder.
+#[derive(Debug)]
+pub struct TestBase {
+    pub store: Store,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestBase {
+    /// A fresh, bootstrapped base of the given kind.
+    pub async fn new(kind: BackendKind) -> TestBase {
+        let base = TestBase::empty(kind).await;
+        base.store.bootstrap(jiff::Timestamp::now()).await.expect("bootstrap of the test base");
+        base
+    }
+
+    /// A fresh base with nothing in it, not even the schema.
+    pub async fn empty(kind: BackendKind) -> TestBase {
+        match kind {
+            BackendKind::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let url = format!("sqlite://{}", dir.path().join("calcium.db").display());
+                let store = Store::connect(&url).await.expect("SQLite test base");
+                TestBase { store, url, _dir: Some(dir), postgres: None }
+            }
+            BackendKind::Postgres => {
+                let admin_url = std::env::var(POSTGRES_URL_VAR).expect("TEST_POSTGRES_URL");
+                let name = format!(
+                    "calcium_t{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed),
+                    jiff::Timestamp::now().as_millisecond() % 1_000_000
+                );
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connection to TEST_POSTGRES_URL");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut admin)
+                    .await
+                    .expect("CREATE DATABASE for a test");
+                admin.close().await.ok();
+                let url = with_database(&admin_url, &name);
+                let store = Store::connect(&url).await.expect("PostgreSQL test base");
+                TestBase { store, url, _dir: None, postgres: Some((admin_url, name)) }
+            }
+        }
+    }
+
+    /// Closes the base and drops a PostgreSQL test database.
+    pub async fn finish(self) {
+        self.store.close().await;
+        if let Some((admin_url, name)) = self.postgres {
+            let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("connection to TEST_POSTGRES_URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .execute(&mut admin)
+                .await
+                .expect("DROP DATABASE of a test");
+        }
+    }
+}
+
+/// The same URL with another database name (keeps `?host=…` and other parameters).
+pub fn with_database(url: &str, database: &str) -> String {
+    let (address, query) = match url.split_once('?') {
+        Some((address, query)) => (address, Some(query)),
+        None => (url, None),
+    };
+    let after_scheme = address.find("://").map_or(0, |i| i + 3);
+    let root = match address[after_scheme..].find('/') {
+        Some(slash) => &address[..after_scheme + slash],
+        None => address,
+    };
+    match query {
+        Some(query) => format!("{root}/{database}?{query}"),
+        None => format!("{root}/{database}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced_and_parameters_kept() {
+        use super::with_database;
+        assert_eq!(with_database("postgres://u:p@127.0.0.1/postgres", "x"), "postgres://u:p@127.0.0.1/x");
+        assert_eq!(with_database("postgres://u@localhost/db?host=/run/pg", "x"), "postgres://u@localhost/x?host=/run/pg");
+        assert_eq!(with_database("postgres://u@localhost:5433", "x"), "postgres://u@localhost:5433/x");
+    }
+}
