@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
 /// The status of one execution. RUNNING is the only non-final status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExecutionStatus {
@@ -90,5 +93,54 @@ impl Trigger {
             Trigger::Manual => "lancement immédiat",
             Trigger::ManualImport => "import manuel",
         }
+    }
+}
+
+/// The "Dernière exécution" text of SPEC §3, in local time without offset:
+/// `FINISH - Deb : 2017-07-21T03:00:24 - Fin : 2017-07-21T03:02:35 - Durée : 02min 11sec`.
+/// A running execution shows its elapsed time at `now` and no end.
+pub fn execution_text(
+    status: ExecutionStatus,
+    started_at: Timestamp,
+    finished_at: Option<Timestamp>,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> String {
+    let local = |t: Timestamp| t.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S").to_string();
+    let end = finished_at.unwrap_or(now);
+    let duration = duration_text(end.as_second() - started_at.as_second());
+    match finished_at {
+        Some(finished_at) => {
+            format!("{status} - Deb : {} - Fin : {} - Durée : {duration}", local(started_at), local(finished_at))
+        }
+        None => format!("{status} - Deb : {} - Durée : {duration}", local(started_at)),
+    }
+}
+
+/// Whole minutes and seconds, two digits at least, minutes beyond 59 allowed: `61min 42sec`.
+pub fn duration_text(seconds: i64) -> String {
+    let seconds = seconds.max(0);
+    format!("{:02}min {:02}sec", seconds / 60, seconds % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn execution_text_follows_the_seed() {
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        let start: Timestamp = "2017-07-21T01:00:24Z".parse().unwrap();
+        let end: Timestamp = "2017-07-21T01:02:35Z".parse().unwrap();
+        assert_eq!(
+            execution_text(ExecutionStatus::Finish, start, Some(end), end, &paris),
+            "FINISH - Deb : 2017-07-21T03:00:24 - Fin : 2017-07-21T03:02:35 - Durée : 02min 11sec"
+        );
+        let now: Timestamp = "2017-07-21T02:01:46Z".parse().unwrap();
+        assert_eq!(
+            execution_text(ExecutionStatus::Running, start, None, now, &paris),
+            "RUNNING - Deb : 2017-07-21T03:00:24 - Durée : 61min 22sec"
+        );
+        assert_eq!(duration_text(0), "00min 00sec");
     }
 }

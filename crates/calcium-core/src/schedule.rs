@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::schedule::text::summary;
 
+mod occurrence;
 mod text;
 #[cfg(test)]
 mod tests;

@@ -71,3 +71,62 @@ fn weekday_lists_accept_short_and_long_names() {
     assert!(WeekdaySet::parse_list("lun,xyz").is_err());
     assert!(WeekdaySet::parse_list("none").unwrap().is_empty());
 }
+
+mod occurrences {
+    use super::*;
+    use jiff::tz::TimeZone;
+
+    fn paris() -> TimeZone {
+        TimeZone::get("Europe/Paris").unwrap()
+    }
+
+    fn at(text: &str) -> jiff::Timestamp {
+        text.parse().unwrap()
+    }
+
+    fn next(schedule: ScheduleFields, after: &str) -> Option<String> {
+        let schedule = Schedule::new(schedule).unwrap();
+        schedule.next_after(at(after), &paris()).map(|t| t.to_zoned_datetime(paris()).to_string())
+    }
+
+    #[test]
+    fn weekday_schedule_fires_on_the_next_checked_day() {
+        // Saturday 28 November 2026, 10:00 Paris: next weekday run is Monday 30 at 01:00.
+        let clean = fields("01:00", "lun,mar,mer,jeu,ven", None, None, None);
+        assert_eq!(next(clean, "2026-11-28T09:00:00Z").as_deref(), Some("2026-11-30T01:00:00+01:00[Europe/Paris]"));
+    }
+
+    #[test]
+    fn aucun_jour_never_fires() {
+        assert_eq!(next(fields("06:10", "", None, None, None), "2026-11-28T09:00:00Z"), None);
+    }
+
+    #[test]
+    fn spring_forward_gap_fires_once_shifted_and_fall_back_fold_fires_once_first() {
+        let daily = fields("02:30", "lun,mar,mer,jeu,ven,sam,dim", None, None, None);
+        assert_eq!(
+            next(daily, "2027-03-27T12:00:00Z").as_deref(),
+            Some("2027-03-28T03:30:00+02:00[Europe/Paris]")
+        );
+        let schedule = Schedule::new(daily).unwrap();
+        let fold = schedule.occurrences_after(at("2027-10-30T12:00:00Z"), &paris(), 2);
+        assert_eq!(fold[0], at("2027-10-31T00:30:00Z"), "the first 02:30, still UTC+2");
+        assert_eq!(fold[1], at("2027-11-01T01:30:00Z"), "no second run at the repeated 02:30");
+    }
+
+    #[test]
+    fn rare_schedules_are_found_far_ahead() {
+        let leap_monday = fields("05:00", "lun", Some(29), Some(2), None);
+        assert_eq!(next(leap_monday, "2026-11-28T09:00:00Z").as_deref(), Some("2044-02-29T05:00:00+01:00[Europe/Paris]"));
+        let friday_13 = fields("03:00", "ven", Some(13), None, None);
+        assert_eq!(next(friday_13, "2026-11-28T09:00:00Z").as_deref(), Some("2027-08-13T03:00:00+02:00[Europe/Paris]"));
+        let past = fields("05:00", "", Some(1), Some(9), Some(2020));
+        assert_eq!(next(past, "2026-11-28T09:00:00Z"), None);
+    }
+
+    #[test]
+    fn next_is_strictly_after() {
+        let daily = fields("01:00", "lun,mar,mer,jeu,ven,sam,dim", None, None, None);
+        assert_eq!(next(daily, "2026-11-29T00:00:00Z").as_deref(), Some("2026-11-30T01:00:00+01:00[Europe/Paris]"));
+    }
+}

@@ -1,0 +1,182 @@
+//! The command line of SPEC §5, as clap sees it. Help texts are in French, for the IT staff
+//! who script `calcium`; the raw values are turned into domain types by the commands.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+const HELP_TEMPLATE: &str = "{about-with-newline}\nUsage : {usage}\n\n{all-args}{after-help}";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "calcium",
+    version,
+    about = "Calcium — batches programmés et import des étudiants",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Exemples :\n  calcium serve --demo\n  calcium batch list --json\n  calcium student find --nom Dupont --json\n  CALCIUM_DATABASE_URL=postgres://calcium:secret@db/calcium calcium db migrate\n\nConfiguration : --config, sinon $CALCIUM_CONFIG, sinon ./calcium.toml ; chaque clé peut être\nremplacée par une variable CALCIUM_<SECTION>_<CLE> (ex. CALCIUM_IMPORT_LOG_DIR).\nCodes de sortie : 0 fait, 2 entrée refusée, 1 erreur interne."
+)]
+pub struct Cli {
+    /// Fichier de configuration (sinon $CALCIUM_CONFIG, sinon ./calcium.toml)
+    #[arg(long, global = true, value_name = "FICHIER")]
+    pub config: Option<PathBuf>,
+
+    /// Affiche l'aide
+    #[arg(short = 'h', long, global = true, action = ArgAction::Help)]
+    help: Option<bool>,
+
+    /// Affiche la version
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lance le serveur web et le planificateur
+    #[command(help_template = HELP_TEMPLATE, after_help = "Exemple :\n  calcium serve --listen 0.0.0.0:8080")]
+    Serve {
+        /// Adresse d'écoute (remplace server.listen)
+        #[arg(long, value_name = "IP:PORT")]
+        listen: Option<SocketAddr>,
+        /// Remplit une base vide avec des données de démonstration
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Gestion de la base
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    Db(DbCommand),
+    /// Données de démonstration
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    Demo(DemoCommand),
+    /// Comptes des administrateurs
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    User(UserCommand),
+    /// Les douze batches
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    Batch(BatchCommand),
+    /// Dossiers étudiants
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    Student(StudentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Applique les migrations en attente (toute commande le fait aussi)
+    #[command(help_template = HELP_TEMPLATE)]
+    Migrate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Remplit une base vide avec des étudiants et des données de santé fictifs
+    #[command(help_template = HELP_TEMPLATE, after_help = "Exemple :\n  calcium demo seed --students 100000 --seed 7")]
+    Seed {
+        /// Nombre d'étudiants
+        #[arg(long, default_value_t = 5000, value_name = "N")]
+        students: u32,
+        /// Graine : la même graine donne les mêmes données
+        #[arg(long, default_value_t = 1, value_name = "S")]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Crée un compte administrateur
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = "Sans --password-stdin, un mot de passe est généré et affiché une seule fois.\n\nExemple :\n  printf '%s' \"$MOT_DE_PASSE\" | calcium user add mdupont --email m.dupont@univ-exemple.fr --password-stdin"
+    )]
+    Add {
+        /// Identifiant de connexion
+        login: String,
+        /// Adresse e-mail (reçoit les rapports d'import)
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+        /// Lit le mot de passe sur l'entrée standard
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Liste les douze batches
+    #[command(help_template = HELP_TEMPLATE)]
+    List {
+        /// Sortie JSON sur stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Affiche un batch
+    #[command(help_template = HELP_TEMPLATE, after_help = "Exemple :\n  calcium batch show IMP_QUO --json")]
+    Show {
+        /// Code du batch (CLEAN, IMP_QUO, …)
+        code: String,
+        /// Sortie JSON sur stdout
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StudentCommand {
+    /// Crée un dossier étudiant à la main (prévient s'il ressemble à un dossier existant)
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = "Exemple :\n  calcium student add --nom Dupont --prenom Zoé --naissance 29/02/2004 --nationalite 100 --sexe F"
+    )]
+    Add(StudentAddArgs),
+    /// Recherche des étudiants par INE ou par nom
+    #[command(help_template = HELP_TEMPLATE, after_help = "Exemple :\n  calcium student find --ine 1234567890V --json")]
+    Find {
+        /// INE (COD_NNE)
+        #[arg(long)]
+        ine: Option<String>,
+        /// Nom (patronyme ou nom d'usage ; casse, accents et tirets ignorés)
+        #[arg(long)]
+        nom: Option<String>,
+        /// Sortie JSON sur stdout
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct StudentAddArgs {
+    /// Nom patronymique
+    #[arg(long)]
+    pub nom: String,
+    /// Prénom
+    #[arg(long)]
+    pub prenom: String,
+    /// Date de naissance JJ/MM/AAAA
+    #[arg(long, value_name = "JJ/MM/AAAA")]
+    pub naissance: String,
+    /// Code nationalité (nomenclature PAYS, 100 = France)
+    #[arg(long, value_name = "CODE")]
+    pub nationalite: String,
+    /// INE (11 caractères)
+    #[arg(long)]
+    pub ine: Option<String>,
+    /// Genre : M, F ou INCONNU
+    #[arg(long, default_value = "INCONNU")]
+    pub sexe: String,
+    /// Code établissement (nomenclature ETABLISSEMENT)
+    #[arg(long, value_name = "E")]
+    pub etb: Option<String>,
+    /// Code composante
+    #[arg(long, value_name = "C")]
+    pub cmp: Option<String>,
+    /// Sortie JSON sur stdout
+    #[arg(long)]
+    pub json: bool,
+}

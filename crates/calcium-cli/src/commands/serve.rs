@@ -1,0 +1,65 @@
+//! `calcium serve`: the web server (and, with the scheduler issue, the batch engine).
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use calcium_store::Store;
+use calcium_web::{AppState, WebOptions};
+
+use crate::config::Settings;
+use crate::failure::Failure;
+
+/// How many students `serve --demo` puts in an empty base.
+const DEMO_STUDENTS: u32 = 5000;
+
+pub(crate) async fn run(settings: &Settings, store: &Store, listen: Option<SocketAddr>, demo: bool) -> Result<(), Failure> {
+    if demo {
+        if store.count_students().await? == 0 {
+            super::demo::seed(store, DEMO_STUDENTS, 1, settings).await?;
+        } else {
+            tracing::info!("base déjà remplie : pas de données de démonstration ajoutées");
+        }
+    }
+    if let Some(password) = calcium_web::auth::ensure_admin_account(store, jiff::Timestamp::now()).await? {
+        // Printed once, on the console of whoever started the first instance: there is no
+        // default password to forget to change.
+        eprintln!("Compte administrateur créé : identifiant « admin », mot de passe « {password} » (affiché une seule fois).");
+    }
+    let address = listen.unwrap_or(settings.listen);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| Failure::refused(format!("server.listen : écoute impossible sur {address} : {e}")))?;
+    let state = AppState::new(
+        store.clone(),
+        WebOptions { secure_cookies: settings.secure_cookies, time_zone: settings.time_zone.clone() },
+    );
+    tracing::info!("Calcium écoute sur http://{}", listener.local_addr().context("adresse d'écoute")?);
+    axum::serve(listener, calcium_web::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serveur web")?;
+    tracing::info!("arrêt demandé : serveur arrêté");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
