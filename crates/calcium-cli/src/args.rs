@@ -21,10 +21,10 @@ const HELP_TEMPLATE: &str = "{about-with-newline}\nUsage : {usage}\n\n{all-args}
     disable_help_subcommand = true,
     after_help = "Exemples :\n  calcium serve --demo\n  calcium batch list --json\n  calcium student find --nom Dupont --json\n  CALCIUM_DATABASE_URL=postgres://calcium:secret@db/calcium calcium db migrate\n\nConfiguration : --config, sinon $CALCIUM_CONFIG, sinon ./calcium.toml ; chaque clé peut être\nremplacée par une variable CALCIUM_<SECTION>_<CLE> (ex. CALCIUM_IMPORT_LOG_DIR).\nCodes de sortie : 0 fait, 2 entrée refusée, 1 erreur interne."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Fichier de configuration (sinon $CALCIUM_CONFIG, sinon ./calcium.toml)
     #[arg(long, global = true, value_name = "FICHIER")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 
     /// Affiche l'aide
     #[arg(short = 'h', long, global = true, action = ArgAction::Help)]
@@ -35,11 +35,11 @@ pub struct Cli {
     version: Option<bool>,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Lance le serveur web et le planificateur
     #[command(help_template = HELP_TEMPLATE, after_help = "Exemple :\n  calcium serve --listen 0.0.0.0:8080")]
     Serve {
@@ -68,28 +68,28 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum DbCommand {
+pub(crate) enum DbCommand {
     /// Applique les migrations en attente (toute commande le fait aussi)
     #[command(help_template = HELP_TEMPLATE)]
     Migrate,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum DemoCommand {
+pub(crate) enum DemoCommand {
     /// Remplit une base vide avec des étudiants et des données de santé fictifs
     #[command(help_template = HELP_TEMPLATE, after_help = "Exemple :\n  calcium demo seed --students 100000 --seed 7")]
     Seed {
-        /// Nombre d'étudiants
-        #[arg(long, default_value_t = 5000, value_name = "N")]
+        /// Nombre d'étudiants (5000 par défaut)
+        #[arg(long, default_value_t = 5000, hide_default_value = true, value_name = "N")]
         students: u32,
-        /// Graine : la même graine donne les mêmes données
-        #[arg(long, default_value_t = 1, value_name = "S")]
+        /// Graine : la même graine donne les mêmes données (1 par défaut)
+        #[arg(long, default_value_t = 1, hide_default_value = true, value_name = "S")]
         seed: u64,
     },
 }
 
 #[derive(Debug, Subcommand)]
-pub enum UserCommand {
+pub(crate) enum UserCommand {
     /// Crée un compte administrateur
     #[command(
         help_template = HELP_TEMPLATE,
@@ -108,7 +108,7 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum BatchCommand {
+pub(crate) enum BatchCommand {
     /// Liste les douze batches
     #[command(help_template = HELP_TEMPLATE)]
     List {
@@ -128,7 +128,7 @@ pub enum BatchCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum StudentCommand {
+pub(crate) enum StudentCommand {
     /// Crée un dossier étudiant à la main (prévient s'il ressemble à un dossier existant)
     #[command(
         help_template = HELP_TEMPLATE,
@@ -151,32 +151,32 @@ pub enum StudentCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct StudentAddArgs {
+pub(crate) struct StudentAddArgs {
     /// Nom patronymique
     #[arg(long)]
-    pub nom: String,
+    pub(crate) nom: String,
     /// Prénom
     #[arg(long)]
-    pub prenom: String,
+    pub(crate) prenom: String,
     /// Date de naissance JJ/MM/AAAA
     #[arg(long, value_name = "JJ/MM/AAAA")]
-    pub naissance: String,
+    pub(crate) naissance: String,
     /// Code nationalité (nomenclature PAYS, 100 = France)
     #[arg(long, value_name = "CODE")]
-    pub nationalite: String,
+    pub(crate) nationalite: String,
     /// INE (11 caractères)
     #[arg(long)]
-    pub ine: Option<String>,
-    /// Genre : M, F ou INCONNU
-    #[arg(long, default_value = "INCONNU")]
-    pub sexe: String,
+    pub(crate) ine: Option<String>,
+    /// Genre : M, F ou INCONNU (INCONNU par défaut)
+    #[arg(long, default_value = "INCONNU", hide_default_value = true)]
+    pub(crate) sexe: String,
     /// Code établissement (nomenclature ETABLISSEMENT)
     #[arg(long, value_name = "E")]
-    pub etb: Option<String>,
+    pub(crate) etb: Option<String>,
     /// Code composante
     #[arg(long, value_name = "C")]
-    pub cmp: Option<String>,
+    pub(crate) cmp: Option<String>,
     /// Sortie JSON sur stdout
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }

@@ -40,7 +40,9 @@ pub(crate) async fn open_store(settings: &Settings) -> Result<Store, Failure> {
     let url = settings.database_url.redacted();
     let store = Store::connect(settings.database_url.expose()).await.map_err(|error| match error {
         DbError::BadUrl(message) => Failure::refused(format!("configuration invalide : database.url : {message}")),
-        other => Failure::refused(format!("configuration invalide : database.url : base injoignable ({url}) : {other}")),
+        other => {
+            Failure::refused(format!("configuration invalide : database.url : base injoignable ({url}) : {other}"))
+        }
     })?;
     store.bootstrap(jiff::Timestamp::now()).await.map_err(|error| match error {
         DbError::Unavailable(message) => {

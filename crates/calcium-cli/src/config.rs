@@ -181,9 +181,10 @@ impl Settings {
             },
         };
         let text = match &path {
-            Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
-                ConfigError(format!("fichier de configuration {} illisible : {e}", path.display()))
-            })?),
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError(format!("fichier de configuration {} illisible : {e}", path.display())))?,
+            ),
             None => None,
         };
         let mut settings = Settings::from_sources(text.as_deref(), &env)?;
@@ -228,9 +229,7 @@ impl Settings {
             }
         };
         let email = |key: &str| -> Result<Option<Email>, ConfigError> {
-            optional_text(key)
-                .map(|v| Email::parse(&v).map_err(|e| ConfigError(format!("{key} : {e}"))))
-                .transpose()
+            optional_text(key).map(|v| Email::parse(&v).map_err(|e| ConfigError(format!("{key} : {e}")))).transpose()
         };
 
         let database_url = text("database.url", "sqlite://calcium.db");

@@ -2,7 +2,11 @@
 //! configuration files and of argv), picks the backend from the URL, and runs the commands of
 //! SPEC §5. Exit status: 0 done, 2 input refused as a whole, 1 internal failure.
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a CLI talks to scripts on stdout and to people on stderr")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a CLI talks to scripts on stdout and to people on stderr"
+)]
 
 use std::process::ExitCode;
 

@@ -72,21 +72,13 @@ impl BatchCode {
         let (label, hour, minute, days, enabled): (&str, u8, u8, &[Weekday], bool) = match self {
             BatchCode::Clean => ("Nettoyage des batches", 1, 0, &[Lundi, Mardi, Mercredi, Jeudi, Vendredi], true),
             BatchCode::CleanRelance => ("Nettoyage des relances de plus de 1 an", 6, 10, &[], true),
-            BatchCode::CleanScan => (
-                "Nettoyage des fichiers du scan",
-                6,
-                0,
-                &[Lundi, Mardi, Mercredi, Jeudi, Vendredi, Samedi],
-                true,
-            ),
+            BatchCode::CleanScan => {
+                ("Nettoyage des fichiers du scan", 6, 0, &[Lundi, Mardi, Mercredi, Jeudi, Vendredi, Samedi], true)
+            }
             BatchCode::Doublons => ("Gestions des doublons", 3, 0, &[Lundi, Vendredi], true),
-            BatchCode::FerCon => (
-                "Fermeture nocturne des consultations",
-                4,
-                0,
-                &[Lundi, Mardi, Mercredi, Jeudi, Vendredi, Samedi],
-                true,
-            ),
+            BatchCode::FerCon => {
+                ("Fermeture nocturne des consultations", 4, 0, &[Lundi, Mardi, Mercredi, Jeudi, Vendredi, Samedi], true)
+            }
             BatchCode::ImpQuo => ("Import quotidien de la base de Scolarité", 5, 0, &[], true),
             BatchCode::LisRap => ("Listing des rappels de relances", 2, 0, &[], true),
             BatchCode::LisRel => ("Listing des relances", 1, 15, &[], true),
@@ -128,7 +120,9 @@ impl std::str::FromStr for BatchCode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Batch inconnu : « {0} » (codes connus : CLEAN, CLEAN_RELANCE, CLEAN_SCAN, DOUBLONS, FER_CON, IMP_QUO, LIS_RAP, LIS_REL, MAJ_IDENTITE, MES_VACCINS, REL_COU, REL_CRA)")]
+#[error(
+    "Batch inconnu : « {0} » (codes connus : CLEAN, CLEAN_RELANCE, CLEAN_SCAN, DOUBLONS, FER_CON, IMP_QUO, LIS_RAP, LIS_REL, MAJ_IDENTITE, MES_VACCINS, REL_COU, REL_CRA)"
+)]
 pub struct UnknownBatchCode(pub String);
 
 /// What happens to an occurrence missed by more than the grace period (SPEC §3).

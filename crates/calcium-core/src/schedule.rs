@@ -9,9 +9,9 @@ use std::fmt;
 use crate::schedule::text::summary;
 
 mod occurrence;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 /// Hour and minute of the day a batch starts, on the configured wall clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,9 +30,8 @@ impl WallTime {
     pub fn parse(text: &str) -> Result<WallTime, ScheduleError> {
         let bad = || ScheduleError::BadTime(text.to_owned());
         let (hours, minutes) = text.trim().split_once(':').ok_or_else(bad)?;
-        let is_number = |s: &str, max_len: usize| {
-            !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit())
-        };
+        let is_number =
+            |s: &str, max_len: usize| !s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit());
         if !is_number(hours, 2) || minutes.len() != 2 || !is_number(minutes, 2) {
             return Err(bad());
         }
@@ -119,9 +118,7 @@ impl Weekday {
     /// Accepts the short name or the full label, in any case.
     pub fn parse(text: &str) -> Option<Weekday> {
         let wanted = text.trim().to_lowercase();
-        Weekday::ALL
-            .into_iter()
-            .find(|day| day.short_name() == wanted || day.label().to_lowercase() == wanted)
+        Weekday::ALL.into_iter().find(|day| day.short_name() == wanted || day.label().to_lowercase() == wanted)
     }
 
     fn bit(self) -> u8 {
@@ -277,10 +274,7 @@ impl Schedule {
         if let (Some(day), Some(month)) = (fields.day_of_month, fields.month)
             && day > max_day_of_month(month)
         {
-            return Err(ScheduleError::DayNeverInMonth {
-                day,
-                month: MONTH_NAMES[usize::from(month - 1)],
-            });
+            return Err(ScheduleError::DayNeverInMonth { day, month: MONTH_NAMES[usize::from(month - 1)] });
         }
         Ok(Schedule { fields })
     }

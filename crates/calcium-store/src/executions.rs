@@ -154,7 +154,11 @@ impl Store {
     /// Appends text to the execution's own log.
     pub async fn append_execution_log(&self, id: ExecutionId, text: &str) -> Result<()> {
         on_backend!(self, |pool| {
-            sqlx::query("UPDATE execution SET log = log || $2 WHERE id = $1").bind(id.0).bind(text).execute(pool).await?;
+            sqlx::query("UPDATE execution SET log = log || $2 WHERE id = $1")
+                .bind(id.0)
+                .bind(text)
+                .execute(pool)
+                .await?;
         });
         Ok(())
     }

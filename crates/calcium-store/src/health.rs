@@ -154,7 +154,8 @@ impl Store {
         on_backend!(self, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in rows.chunks(ROWS_PER_INSERT) {
-                let mut builder = QueryBuilder::new("INSERT INTO consultation (student_id, opened_by, opened_at, closed_at) ");
+                let mut builder =
+                    QueryBuilder::new("INSERT INTO consultation (student_id, opened_by, opened_at, closed_at) ");
                 builder.push_values(chunk, |mut b, row| {
                     b.push_bind(row.student_id.0)
                         .push_bind(row.opened_by.as_str())

@@ -107,11 +107,17 @@ impl Store {
             placeholders(1..=53)
         );
         let id: i64 = on_backend!(self, |pool| {
-            bind_student!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())), bind, record, import_model, execution_id)
-                .bind(to_millis(now))
-                .bind(to_millis(now))
-                .fetch_one(pool)
-                .await?
+            bind_student!(
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())),
+                bind,
+                record,
+                import_model,
+                execution_id
+            )
+            .bind(to_millis(now))
+            .bind(to_millis(now))
+            .fetch_one(pool)
+            .await?
         });
         Ok(StudentId(id))
     }
@@ -124,9 +130,8 @@ impl Store {
         execution_id: Option<i64>,
         now: Timestamp,
     ) -> Result<u64> {
-        let head = format!(
-            "INSERT INTO student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) "
-        );
+        let head =
+            format!("INSERT INTO student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) ");
         let now = to_millis(now);
         let mut inserted = 0;
         on_backend!(self, |pool| {
@@ -349,6 +354,11 @@ impl TryFrom<RawStudent> for Student {
             etb_bac: raw.etb_bac,
             identifiant: raw.identifiant,
         };
-        Ok(Student { id: StudentId(id), record, import_model: raw.import_model, last_execution_id: raw.last_execution_id })
+        Ok(Student {
+            id: StudentId(id),
+            record,
+            import_model: raw.import_model,
+            last_execution_id: raw.last_execution_id,
+        })
     }
 }

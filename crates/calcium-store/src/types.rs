@@ -41,8 +41,8 @@ impl Type<Postgres> for DbDate {
 
 impl Encode<'_, Postgres> for DbDate {
     fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
-        let days = i32::try_from((self.0 - PG_EPOCH).get_days())?;
-        // The span between two civil dates is expressed in days only by default.
+        // The span between two civil dates is expressed in days only, by default.
+        let days: i32 = (self.0 - PG_EPOCH).get_days();
         Encode::<Postgres>::encode(days, buf)
     }
 }

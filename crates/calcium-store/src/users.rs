@@ -112,13 +112,14 @@ impl Store {
     pub async fn set_user_password(&self, login: &str, password_hash: &str, now: Timestamp) -> Result<()> {
         let updated = on_backend!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let updated = sqlx::query("UPDATE app_user SET password_hash = $2, password_changed_at = $3 WHERE login = $1")
-                .bind(login)
-                .bind(password_hash)
-                .bind(to_millis(now))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            let updated =
+                sqlx::query("UPDATE app_user SET password_hash = $2, password_changed_at = $3 WHERE login = $1")
+                    .bind(login)
+                    .bind(password_hash)
+                    .bind(to_millis(now))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
             sqlx::query("DELETE FROM web_session WHERE user_id IN (SELECT id FROM app_user WHERE login = $1)")
                 .bind(login)
                 .execute(&mut *tx)

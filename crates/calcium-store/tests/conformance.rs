@@ -1,6 +1,8 @@
 //! One conformance suite, run against every backend: the same scenarios must give the same
 //! results on SQLite and on PostgreSQL.
 
+#![allow(clippy::print_stderr, reason = "the backend under test is said on the test output")]
+
 use calcium_core::normalize::SecondaryKey;
 use calcium_core::reference::NomenclatureKind;
 use calcium_core::schedule::ScheduleFields;
@@ -206,7 +208,10 @@ async fn history_is_newest_first_and_last_execution_ignores_missed_and_skipped()
         store.insert_execution(&missed).await.unwrap();
 
         let history = store.execution_history(BatchCode::Doublons, 10, 0).await.unwrap();
-        assert_eq!(history.iter().map(|e| e.status).collect::<Vec<_>>(), [ExecutionStatus::Missed, ExecutionStatus::Finish]);
+        assert_eq!(
+            history.iter().map(|e| e.status).collect::<Vec<_>>(),
+            [ExecutionStatus::Missed, ExecutionStatus::Finish]
+        );
         assert_eq!(history[0].finished_at, Some(now() + 24.hours()));
         assert_eq!(history[1].summary, Some(summary));
         assert_eq!(store.execution_history(BatchCode::Doublons, 1, 1).await.unwrap()[0].id, id);
@@ -306,7 +311,12 @@ async fn a_failed_bulk_write_leaves_nothing_behind() {
 #[tokio::test]
 async fn users_and_sessions() {
     on_every_backend(|store| async move {
-        let user = NewUser { login: "admin", email: Some("admin@exemple.fr"), password_hash: "$argon2id$x", role: Role::Admin };
+        let user = NewUser {
+            login: "admin",
+            email: Some("admin@exemple.fr"),
+            password_hash: "$argon2id$x",
+            role: Role::Admin,
+        };
         let id = store.create_user(&user, now()).await.unwrap();
         assert!(matches!(store.create_user(&user, now()).await, Err(DbError::Conflict { .. })));
         assert_eq!(store.count_users().await.unwrap(), 1);
@@ -337,9 +347,15 @@ async fn users_and_sessions() {
 #[tokio::test]
 async fn consultations_relances_letters_scans_and_vaccinations() {
     on_every_backend(|store| async move {
-        let student = store.insert_student(&record("Moreau", "Hugo", date(2002, 7, 14)), None, None, now()).await.unwrap();
+        let student =
+            store.insert_student(&record("Moreau", "Hugo", date(2002, 7, 14)), None, None, now()).await.unwrap();
         let consultations = [
-            NewConsultation { student_id: student, opened_by: "dr.morel".to_owned(), opened_at: now(), closed_at: None },
+            NewConsultation {
+                student_id: student,
+                opened_by: "dr.morel".to_owned(),
+                opened_at: now(),
+                closed_at: None,
+            },
             NewConsultation {
                 student_id: student,
                 opened_by: "dr.morel".to_owned(),
@@ -363,7 +379,10 @@ async fn consultations_relances_letters_scans_and_vaccinations() {
         };
         let ids = store.insert_relances(std::slice::from_ref(&relance)).await.unwrap();
         let stored = store.relances_of_student(student).await.unwrap();
-        assert_eq!((stored[0].id, stored[0].due_date, stored[0].courrier.as_str()), (ids[0], relance.due_date, relance.courrier.as_str()));
+        assert_eq!(
+            (stored[0].id, stored[0].due_date, stored[0].courrier.as_str()),
+            (ids[0], relance.due_date, relance.courrier.as_str())
+        );
         store.record_relance_letter(ids[0], "RELANCE", None, None, now()).await.unwrap();
         let twice = store.record_relance_letter(ids[0], "RELANCE", None, None, now()).await;
         assert!(matches!(twice, Err(DbError::Conflict { .. })), "never two letters of a kind");
@@ -394,7 +413,11 @@ async fn consultations_relances_letters_scans_and_vaccinations() {
             execution_id: None,
         };
         assert_eq!(store.insert_vaccinations(std::slice::from_ref(&vaccination), now()).await.unwrap(), 1);
-        assert_eq!(store.insert_vaccinations(std::slice::from_ref(&vaccination), now()).await.unwrap(), 0, "idempotent");
+        assert_eq!(
+            store.insert_vaccinations(std::slice::from_ref(&vaccination), now()).await.unwrap(),
+            0,
+            "idempotent"
+        );
         let stored = store.vaccinations_of_student(student).await.unwrap();
         assert_eq!((stored[0].injection_date, stored[0].rang), (date(2025, 3, 2), Some(3)));
     })

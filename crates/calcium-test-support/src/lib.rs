@@ -6,6 +6,8 @@
 //! on: SQLite always; PostgreSQL when `TEST_POSTGRES_URL` is set. In CI (`CI=true`) a missing
 //! PostgreSQL is a failure, never a silent skip.
 
+#![allow(clippy::print_stderr, reason = "a skipped backend is said on the test output")]
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use calcium_store::{BackendKind, Store};
@@ -113,7 +115,10 @@ mod tests {
     fn database_name_is_replaced_and_parameters_kept() {
         use super::with_database;
         assert_eq!(with_database("postgres://u:p@127.0.0.1/postgres", "x"), "postgres://u:p@127.0.0.1/x");
-        assert_eq!(with_database("postgres://u@localhost/db?host=/run/pg", "x"), "postgres://u@localhost/x?host=/run/pg");
+        assert_eq!(
+            with_database("postgres://u@localhost/db?host=/run/pg", "x"),
+            "postgres://u@localhost/x?host=/run/pg"
+        );
         assert_eq!(with_database("postgres://u@localhost:5433", "x"), "postgres://u@localhost:5433/x");
     }
 }

@@ -120,7 +120,10 @@ fn check(flag: bool) -> &'static str {
 }
 
 fn print_table(views: &[BatchView]) {
-    println!("{:<14} {:<48} {:<10} {:<10} {:<46} Dernière exécution", "Code", "Libellé", "En service", "Immédiat", "Programmation");
+    println!(
+        "{:<14} {:<48} {:<10} {:<10} {:<46} Dernière exécution",
+        "Code", "Libellé", "En service", "Immédiat", "Programmation"
+    );
     for v in views {
         println!(
             "{:<14} {:<48} {:<10} {:<10} {:<46} {}",

@@ -12,7 +12,12 @@ use crate::failure::Failure;
 /// How many students `serve --demo` puts in an empty base.
 const DEMO_STUDENTS: u32 = 5000;
 
-pub(crate) async fn run(settings: &Settings, store: &Store, listen: Option<SocketAddr>, demo: bool) -> Result<(), Failure> {
+pub(crate) async fn run(
+    settings: &Settings,
+    store: &Store,
+    listen: Option<SocketAddr>,
+    demo: bool,
+) -> Result<(), Failure> {
     if demo {
         if store.count_students().await? == 0 {
             super::demo::seed(store, DEMO_STUDENTS, 1, settings).await?;
@@ -23,7 +28,9 @@ pub(crate) async fn run(settings: &Settings, store: &Store, listen: Option<Socke
     if let Some(password) = calcium_web::auth::ensure_admin_account(store, jiff::Timestamp::now()).await? {
         // Printed once, on the console of whoever started the first instance: there is no
         // default password to forget to change.
-        eprintln!("Compte administrateur créé : identifiant « admin », mot de passe « {password} » (affiché une seule fois).");
+        eprintln!(
+            "Compte administrateur créé : identifiant « admin », mot de passe « {password} » (affiché une seule fois)."
+        );
     }
     let address = listen.unwrap_or(settings.listen);
     let listener = tokio::net::TcpListener::bind(address)

@@ -72,7 +72,11 @@ async fn add(store: &Store, args: StudentAddArgs) -> Result<(), Failure> {
     let mut look_alikes = store.find_by_secondary_key(&record.secondary_key()).await?;
     if let Some(ine) = ine {
         let same_ine = store.find_students(&StudentQuery { ine: Some(ine), ..Default::default() }).await?;
-        look_alikes.extend(same_ine.into_iter().filter(|s| !look_alikes.iter().any(|l| l.id == s.id)));
+        for student in same_ine {
+            if !look_alikes.iter().any(|known| known.id == student.id) {
+                look_alikes.push(student);
+            }
+        }
     }
     for other in &look_alikes {
         eprintln!("Attention : ce dossier ressemble à un dossier existant : {}", one_line(other));
@@ -89,7 +93,11 @@ async fn add(store: &Store, args: StudentAddArgs) -> Result<(), Failure> {
 
 fn non_empty(value: &str, flag: &str) -> Result<String, Failure> {
     let value = value.trim();
-    if value.is_empty() { Err(Failure::refused(format!("{flag} ne peut pas être vide"))) } else { Ok(value.to_owned()) }
+    if value.is_empty() {
+        Err(Failure::refused(format!("{flag} ne peut pas être vide")))
+    } else {
+        Ok(value.to_owned())
+    }
 }
 
 /// The establishment and composante of a hand-made record: the ones given, else the first of

@@ -19,7 +19,9 @@ pub(crate) async fn add(store: &Store, login: &str, email: &str, password_stdin:
         std::io::stdin().read_to_string(&mut text).map_err(anyhow::Error::from)?;
         let password = text.trim_end_matches(['\r', '\n']).to_owned();
         if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(Failure::refused(format!("mot de passe trop court ({MIN_PASSWORD_CHARS} caractères au moins)")));
+            return Err(Failure::refused(format!(
+                "mot de passe trop court ({MIN_PASSWORD_CHARS} caractères au moins)"
+            )));
         }
         (password, false)
     } else {

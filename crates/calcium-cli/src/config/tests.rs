@@ -67,14 +67,24 @@ fn every_key_has_an_environment_variable() {
 #[test]
 fn bad_values_are_refused_naming_the_key() {
     assert_eq!(refusal(Some("[server]\nlisen = \"x\"\n"), &[]), "configuration invalide : clé inconnue : server.lisen");
-    assert_eq!(refusal(Some("[scheduler]\ngrace_minutes = \"15\"\n"), &[]), "configuration invalide : scheduler.grace_minutes : un entier est attendu");
+    assert_eq!(
+        refusal(Some("[scheduler]\ngrace_minutes = \"15\"\n"), &[]),
+        "configuration invalide : scheduler.grace_minutes : un entier est attendu"
+    );
     assert_eq!(
         refusal(None, &[("CALCIUM_SCHEDULER_TIMEZONE", "Europe/Pariss")]),
         "configuration invalide : scheduler.timezone : fuseau horaire inconnu « Europe/Pariss »"
     );
-    assert_eq!(refusal(None, &[("CALCIUM_DATABSE_URL", "x")]), "configuration invalide : variable d'environnement inconnue : CALCIUM_DATABSE_URL");
-    assert!(refusal(None, &[("CALCIUM_SCHEDULER_LEASE_SECONDS", "soixante")]).contains("CALCIUM_SCHEDULER_LEASE_SECONDS"));
-    assert!(refusal(None, &[("CALCIUM_DATABASE_URL", "mysql://x")]).starts_with("configuration invalide : database.url"));
+    assert_eq!(
+        refusal(None, &[("CALCIUM_DATABSE_URL", "x")]),
+        "configuration invalide : variable d'environnement inconnue : CALCIUM_DATABSE_URL"
+    );
+    assert!(
+        refusal(None, &[("CALCIUM_SCHEDULER_LEASE_SECONDS", "soixante")]).contains("CALCIUM_SCHEDULER_LEASE_SECONDS")
+    );
+    assert!(
+        refusal(None, &[("CALCIUM_DATABASE_URL", "mysql://x")]).starts_with("configuration invalide : database.url")
+    );
     assert!(refusal(None, &[("CALCIUM_SERVER_LISTEN", "localhost")]).contains("server.listen"));
     assert!(refusal(None, &[("CALCIUM_IMPORT_REPORT_TO", "pas-une-adresse")]).contains("import.report_to"));
     assert!(refusal(None, &[("CALCIUM_SMTP_HOST", "smtp.exemple.fr")]).contains("smtp.from"));

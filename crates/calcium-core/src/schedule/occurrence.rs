@@ -60,9 +60,9 @@ impl Schedule {
             _ => start,
         };
         let dates: Box<dyn Iterator<Item = Date>> = match (f.day_of_month, f.month) {
-            (Some(day), Some(month)) => Box::new(
-                (first.year()..=last_year).filter_map(move |y| Date::new(y, month as i8, day as i8).ok()),
-            ),
+            (Some(day), Some(month)) => {
+                Box::new((first.year()..=last_year).filter_map(move |y| Date::new(y, month as i8, day as i8).ok()))
+            }
             (Some(day), None) => {
                 let first_month = jiff::civil::date(first.year(), first.month(), 1);
                 Box::new(

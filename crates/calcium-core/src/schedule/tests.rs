@@ -32,7 +32,10 @@ fn summary_follows_every_row_of_the_spec_table() {
     check_summary(fields("03:00", "lun,ven", None, None, Some(2027)), "Tous les lun, ven de 2027 à 03h00");
     check_summary(fields("03:00", "lun,ven", None, Some(9), Some(2027)), "Tous les lun, ven de septembre 2027 à 03h00");
     check_summary(fields("03:00", "ven", Some(13), None, None), "Tous les ven tombant le 13 de chaque mois à 03h00");
-    check_summary(fields("03:00", "ven", Some(13), Some(9), Some(2027)), "Tous les ven tombant le 13 septembre 2027 à 03h00");
+    check_summary(
+        fields("03:00", "ven", Some(13), Some(9), Some(2027)),
+        "Tous les ven tombant le 13 septembre 2027 à 03h00",
+    );
 }
 
 #[test]
@@ -42,7 +45,10 @@ fn weekdays_are_listed_in_calendar_order_whatever_the_input_order() {
 
 #[test]
 fn seven_days_with_a_date_read_like_the_date_alone() {
-    check_summary(fields("05:00", "lun,mar,mer,jeu,ven,sam,dim", None, Some(9), None), "Tous les jours de septembre à 05h00");
+    check_summary(
+        fields("05:00", "lun,mar,mer,jeu,ven,sam,dim", None, Some(9), None),
+        "Tous les jours de septembre à 05h00",
+    );
 }
 
 #[test]
@@ -104,10 +110,7 @@ mod occurrences {
     #[test]
     fn spring_forward_gap_fires_once_shifted_and_fall_back_fold_fires_once_first() {
         let daily = fields("02:30", "lun,mar,mer,jeu,ven,sam,dim", None, None, None);
-        assert_eq!(
-            next(daily, "2027-03-27T12:00:00Z").as_deref(),
-            Some("2027-03-28T03:30:00+02:00[Europe/Paris]")
-        );
+        assert_eq!(next(daily, "2027-03-27T12:00:00Z").as_deref(), Some("2027-03-28T03:30:00+02:00[Europe/Paris]"));
         let schedule = Schedule::new(daily).unwrap();
         let fold = schedule.occurrences_after(at("2027-10-30T12:00:00Z"), &paris(), 2);
         assert_eq!(fold[0], at("2027-10-31T00:30:00Z"), "the first 02:30, still UTC+2");
@@ -117,7 +120,10 @@ mod occurrences {
     #[test]
     fn rare_schedules_are_found_far_ahead() {
         let leap_monday = fields("05:00", "lun", Some(29), Some(2), None);
-        assert_eq!(next(leap_monday, "2026-11-28T09:00:00Z").as_deref(), Some("2044-02-29T05:00:00+01:00[Europe/Paris]"));
+        assert_eq!(
+            next(leap_monday, "2026-11-28T09:00:00Z").as_deref(),
+            Some("2044-02-29T05:00:00+01:00[Europe/Paris]")
+        );
         let friday_13 = fields("03:00", "ven", Some(13), None, None);
         assert_eq!(next(friday_13, "2026-11-28T09:00:00Z").as_deref(), Some("2027-08-13T03:00:00+02:00[Europe/Paris]"));
         let past = fields("05:00", "", Some(1), Some(9), Some(2020));

@@ -77,10 +77,7 @@ impl Nir {
         let bytes = compact.as_bytes();
         let corsica = bytes.len() == 15 && (&bytes[5..7] == b"2A" || &bytes[5..7] == b"2B");
         let well_formed = bytes.len() == 15
-            && bytes
-                .iter()
-                .enumerate()
-                .all(|(i, b)| b.is_ascii_digit() || (corsica && (i == 5 || i == 6)));
+            && bytes.iter().enumerate().all(|(i, b)| b.is_ascii_digit() || (corsica && (i == 5 || i == 6)));
         if well_formed { Ok(Nir(compact)) } else { Err(IdentifierError::Nir(text.trim().to_owned())) }
     }
 

@@ -88,12 +88,17 @@ impl BirthDate {
 pub(crate) fn parse_french_date(text: &str) -> Result<Date, BirthDateError> {
     let bytes = text.trim().as_bytes();
     let is_digits = |range: std::ops::Range<usize>| bytes[range].iter().all(u8::is_ascii_digit);
-    if bytes.len() != 10 || bytes[2] != b'/' || bytes[5] != b'/' || !is_digits(0..2) || !is_digits(3..5) || !is_digits(6..10) {
+    if bytes.len() != 10
+        || bytes[2] != b'/'
+        || bytes[5] != b'/'
+        || !is_digits(0..2)
+        || !is_digits(3..5)
+        || !is_digits(6..10)
+    {
         return Err(BirthDateError::Format);
     }
-    let number = |range: std::ops::Range<usize>| -> i16 {
-        bytes[range].iter().fold(0, |acc, b| acc * 10 + i16::from(b - b'0'))
-    };
+    let number =
+        |range: std::ops::Range<usize>| -> i16 { bytes[range].iter().fold(0, |acc, b| acc * 10 + i16::from(b - b'0')) };
     let (day, month, year) = (number(0..2), number(3..5), number(6..10));
     let (Ok(day), Ok(month)) = (i8::try_from(day), i8::try_from(month)) else {
         return Err(BirthDateError::NoSuchDate);
@@ -116,9 +121,7 @@ impl YearOrDate {
         if let Some(year) = parse_year(text) {
             return Ok(YearOrDate::Year(year));
         }
-        parse_french_date(text)
-            .map(YearOrDate::Date)
-            .map_err(|_| ValueError::YearOrDate(text.to_owned()))
+        parse_french_date(text).map(YearOrDate::Date).map_err(|_| ValueError::YearOrDate(text.to_owned()))
     }
 
     /// The ISO 8601 form the base stores.

@@ -9,6 +9,8 @@ CREATE TABLE batch (
     launch_now          BOOLEAN NOT NULL DEFAULT FALSE,
     launch_requested_by TEXT NULL,
     launch_requested_at BIGINT NULL,
+    -- Identifies the current "lancement immédiat" request: at most one execution answers it.
+    launch_request      BIGINT NULL,
     time_minutes        INTEGER NOT NULL CHECK (time_minutes BETWEEN 0 AND 1439),
     day_of_month        INTEGER NULL CHECK (day_of_month BETWEEN 1 AND 31),
     month               INTEGER NULL CHECK (month BETWEEN 1 AND 12),
@@ -39,6 +41,8 @@ CREATE TABLE execution (
     trigger          TEXT NOT NULL CHECK (trigger IN ('SCHEDULE', 'CATCH_UP', 'MANUAL', 'MANUAL_IMPORT')),
     -- The scheduled instant (UTC ms) this execution decides; NULL for a manual launch.
     occurrence       BIGINT NULL,
+    -- The launch request this execution answers; NULL for a scheduled one.
+    launch_request   BIGINT NULL,
     triggered_by     TEXT NULL,
     instance_id      TEXT NULL REFERENCES instance (id) ON DELETE SET NULL,
     started_at       BIGINT NOT NULL,
@@ -50,8 +54,10 @@ CREATE TABLE execution (
     summary          TEXT NULL,
     message          TEXT NULL,
     log              TEXT NOT NULL DEFAULT '',
-    -- Each scheduled occurrence is decided once across all instances.
-    UNIQUE (batch_code, occurrence)
+    -- Each scheduled occurrence is decided once across all instances, and each launch
+    -- request is answered once.
+    UNIQUE (batch_code, occurrence),
+    UNIQUE (batch_code, launch_request)
 );
 -- A batch never runs twice at the same time, whatever the number of instances.
 CREATE UNIQUE INDEX execution_one_running_per_batch ON execution (batch_code) WHERE status = 'RUNNING';

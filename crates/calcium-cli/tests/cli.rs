@@ -1,0 +1,245 @@
+//! The command-line contract of SPEC §5, exercised on the real binary.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use calcium_test_support::{TestBase, backends};
+use serde_json::Value;
+
+/// A working directory and a base for the commands of one test.
+struct Env {
+    dir: tempfile::TempDir,
+    database_url: String,
+}
+
+impl Env {
+    fn sqlite() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = format!("sqlite://{}", dir.path().join("calcium.db").display());
+        Env { dir, database_url }
+    }
+
+    fn with_url(database_url: &str) -> Env {
+        Env { dir: tempfile::tempdir().unwrap(), database_url: database_url.to_owned() }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
+        for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
+            command.env_remove(name);
+        }
+        command.current_dir(self.dir.path()).env("CALCIUM_DATABASE_URL", &self.database_url).args(args);
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        let mut child =
+            self.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let output = self.run(args);
+        assert_success(&output);
+        serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_success(output: &Output) {
+    assert!(output.status.success(), "exit {:?}, stderr: {}", output.status.code(), stderr(output));
+}
+
+fn assert_refused(output: &Output, needle: &str) {
+    assert_eq!(output.status.code(), Some(2), "stderr: {}", stderr(output));
+    assert!(stderr(output).contains(needle), "stderr lacks {needle:?}: {}", stderr(output));
+    assert!(output.stdout.is_empty(), "nothing on stdout when refused");
+}
+
+async fn batch_list_has_the_twelve_batches(env: &Env) {
+    let list = env.json(&["batch", "list", "--json"]);
+    let batches = list.as_array().unwrap();
+    assert_eq!(batches.len(), 12);
+    let clean = &batches[0];
+    assert_eq!(clean["code"], "CLEAN");
+    assert_eq!(clean["label"], "Nettoyage des batches");
+    assert_eq!(clean["enabled"], true);
+    assert_eq!(clean["launch_now"], false);
+    assert_eq!(clean["summary"], "Tous les lun, mar, mer, jeu, ven à 01h00");
+    assert_eq!(
+        clean["schedule"],
+        serde_json::json!({"time": "01:00", "day_of_month": null, "month": null, "year": null,
+                           "weekdays": ["lun", "mar", "mer", "jeu", "ven"]})
+    );
+    assert_eq!(clean["last_execution"], Value::Null);
+    let next = clean["next_run"].as_str().unwrap();
+    assert!(next.contains("T01:00:00+0"), "{next}");
+    let mes_vaccins = batches.iter().find(|b| b["code"] == "MES_VACCINS").unwrap();
+    assert_eq!((&mes_vaccins["enabled"], &mes_vaccins["next_run"]), (&Value::Bool(false), &Value::Null));
+    let imp_quo = env.json(&["batch", "show", "imp_quo", "--json"]);
+    assert_eq!((&imp_quo["summary"], &imp_quo["next_run"]), (&Value::from("Aucun jour à 05h00"), &Value::Null));
+}
+
+#[tokio::test]
+async fn batch_list_and_show_give_the_spec_json_on_every_backend() {
+    for kind in backends() {
+        let base = TestBase::empty(kind).await;
+        batch_list_has_the_twelve_batches(&Env::with_url(&base.url)).await;
+        base.finish().await;
+    }
+}
+
+#[test]
+fn unknown_batch_is_refused_with_exit_2() {
+    let env = Env::sqlite();
+    assert_refused(&env.run(&["batch", "show", "NOPE"]), "Batch inconnu : « NOPE »");
+}
+
+#[test]
+fn student_add_then_find_gives_lowercase_column_keys() {
+    let env = Env::sqlite();
+    let created = env.json(&[
+        "student",
+        "add",
+        "--nom",
+        "Lefèvre",
+        "--prenom",
+        "Zoé",
+        "--naissance",
+        "29/02/2004",
+        "--nationalite",
+        "100",
+        "--sexe",
+        "F",
+        "--ine",
+        "1234567890V",
+        "--json",
+    ]);
+    assert_eq!(created["nom"], "Lefèvre");
+    assert_eq!(created["datenai"], "2004-02-29");
+    assert_eq!(created["cod_nne"], "1234567890V");
+    assert_eq!(created["import_model"], Value::Null);
+    assert_eq!(created["sexe"], "F");
+    assert_eq!(created["etb"], "0999001A");
+    for key in ["id", "cod_anu", "prenom1", "code_natio", "mail", "adr1", "cmp", "daa_etb", "identifiant"] {
+        assert!(created.get(key).is_some(), "missing key {key}");
+    }
+
+    let found = env.json(&["student", "find", "--nom", "LEFEVRE", "--json"]);
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["id"], created["id"]);
+    let by_ine = env.json(&["student", "find", "--ine", "1234567890V", "--json"]);
+    assert_eq!(by_ine[0]["prenom1"], "Zoé");
+}
+
+#[test]
+fn a_look_alike_student_is_created_with_a_warning() {
+    let env = Env::sqlite();
+    let add = [
+        "student",
+        "add",
+        "--nom",
+        "Dupont",
+        "--prenom",
+        "Jean-Pierre",
+        "--naissance",
+        "01/02/2003",
+        "--nationalite",
+        "100",
+    ];
+    assert_success(&env.run(&add));
+    let second = env.run(&[
+        "student",
+        "add",
+        "--nom",
+        "DUPONT",
+        "--prenom",
+        "jean pierre",
+        "--naissance",
+        "01/02/2003",
+        "--nationalite",
+        "100",
+    ]);
+    assert_success(&second);
+    assert!(stderr(&second).contains("ressemble à un dossier existant"), "{}", stderr(&second));
+    assert_eq!(env.json(&["student", "find", "--nom", "dupont", "--json"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn bad_student_input_is_refused_and_nothing_is_created() {
+    let env = Env::sqlite();
+    let base = ["student", "add", "--nom", "Martin", "--prenom", "Léa", "--nationalite", "100"];
+    let with = |extra: &[&'static str]| -> Vec<&str> { base.iter().copied().chain(extra.iter().copied()).collect() };
+    assert_refused(&env.run(&with(&["--naissance", "31/02/2004"])), "Date de naissance non lisible");
+    assert_refused(&env.run(&with(&["--naissance", "01/01/2004", "--sexe", "X"])), "Genre invalide");
+    assert_refused(&env.run(&with(&["--naissance", "01/01/2004", "--ine", "123"])), "INE invalide");
+    assert_eq!(env.json(&["student", "find", "--nom", "martin", "--json"]), serde_json::json!([]));
+    assert_refused(&env.run(&["student", "find"]), "précisez --ine ou --nom");
+}
+
+#[test]
+fn configuration_errors_name_the_key_and_exit_2() {
+    let env = Env::sqlite();
+    let mut command = env.command(&["batch", "list"]);
+    assert_refused(&command.env("CALCIUM_SCHEDULER_TIMEZONE", "Mars/Olympus").output().unwrap(), "scheduler.timezone");
+    let mut command = env.command(&["batch", "list"]);
+    assert_refused(&command.env("CALCIUM_SERVER_LISTNE", "x").output().unwrap(), "CALCIUM_SERVER_LISTNE");
+    let unreachable = Env::with_url("postgres://calcium:secret-pw@127.0.0.1:1/calcium");
+    let output = unreachable.run(&["db", "migrate"]);
+    assert_refused(&output, "database.url : base injoignable");
+    assert!(!stderr(&output).contains("secret-pw"), "the password is not printed");
+
+    std::fs::write(env.dir.path().join("calcium.toml"), "[scheduler]\nlease_seconds = \"60\"\n").unwrap();
+    assert_refused(&env.run(&["batch", "list"]), "scheduler.lease_seconds : un entier est attendu");
+    std::fs::write(env.dir.path().join("other.toml"), "[import]\nmodel = \"CHU\"\n").unwrap();
+    assert_success(&env.run(&["--config", "other.toml", "batch", "list"]));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let env = Env::sqlite();
+    assert_eq!(env.run(&["batch", "frobnicate"]).status.code(), Some(2));
+    assert_eq!(env.run(&["student", "add", "--nom", "X"]).status.code(), Some(2));
+}
+
+#[test]
+fn help_is_in_french() {
+    let env = Env::sqlite();
+    let output = env.run(&["--help"]);
+    assert_success(&output);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("Commandes") && text.contains("Exemples"), "{text}");
+    let text = String::from_utf8_lossy(&env.run(&["student", "add", "--help"]).stdout).into_owned();
+    assert!(text.contains("Date de naissance JJ/MM/AAAA"), "{text}");
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_and_refuses_duplicates() {
+    let env = Env::sqlite();
+    let add = ["user", "add", "mdupont", "--email", "m.dupont@univ-exemple.fr", "--password-stdin"];
+    assert_refused(&env.run_with_input(&add, "court\n"), "mot de passe trop court");
+    assert_success(&env.run_with_input(&add, "un mot de passe assez long\n"));
+    assert_refused(&env.run_with_input(&add, "un mot de passe assez long\n"), "l'identifiant mdupont existe déjà");
+    let generated = env.run(&["user", "add", "autre", "--email", "autre@univ-exemple.fr"]);
+    assert_success(&generated);
+    assert!(stderr(&generated).contains("affiché une seule fois"));
+    assert_refused(&env.run(&["user", "add", "x", "--email", "pas-une-adresse"]), "Adresse e-mail invalide");
+}
+
+#[test]
+fn demo_seed_fills_an_empty_base_once() {
+    let env = Env::sqlite();
+    let output = env.run(&["demo", "seed", "--students", "300", "--seed", "3"]);
+    assert_success(&output);
+    assert!(stderr(&output).contains("300 étudiants"), "{}", stderr(&output));
+    assert_refused(&env.run(&["demo", "seed", "--students", "10"]), "déjà");
+}

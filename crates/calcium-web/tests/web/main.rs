@@ -1,0 +1,9 @@
+//! The web application tested in-process through its router (`oneshot`), on a fresh base per
+//! test: SQLite always, PostgreSQL too when `TEST_POSTGRES_URL` is set. No network, no browser.
+
+mod accounts;
+mod batches;
+mod health;
+mod login;
+mod security;
+mod support;

@@ -1,0 +1,71 @@
+//! Headers every response carries, and pages free of inline script or style.
+
+use axum::http::StatusCode;
+use calcium_test_support::backends;
+
+use crate::support::{TestApp, TestResponse};
+
+fn assert_security_headers(response: &TestResponse, what: &str) {
+    let header = |name: &str| response.headers.get(name).map(|value| value.to_str().unwrap().to_owned());
+    assert_eq!(
+        header("content-security-policy").as_deref(),
+        Some("default-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+        "{what}"
+    );
+    assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{what}");
+    assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"), "{what}");
+    assert_eq!(header("referrer-policy").as_deref(), Some("same-origin"), "{what}");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    for kind in backends() {
+        let app = TestApp::new(kind).await;
+        app.add_user("marie", "mot de passe de marie").await;
+        let session = app.log_in("marie", "mot de passe de marie").await;
+        let cases = [
+            ("login page", app.get("/login", &[]).await),
+            ("redirect to login", app.get("/", &[]).await),
+            ("batch page", app.get("/", &[&session.cookie]).await),
+            ("health", app.get("/healthz", &[]).await),
+            ("stylesheet", app.get("/static/calcium.css", &[]).await),
+            ("unknown page", app.get("/nulle-part", &[]).await),
+            ("refused form", app.post_form("/login", &[("login", "x")], &[]).await),
+        ];
+        for (what, response) in &cases {
+            assert_security_headers(response, what);
+        }
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn pages_use_no_inline_script_or_style() {
+    for kind in backends() {
+        let app = TestApp::new(kind).await;
+        app.add_user("marie", "mot de passe de marie").await;
+        let session = app.log_in("marie", "mot de passe de marie").await;
+        for page in [app.get("/login", &[]).await, app.get("/", &[&session.cookie]).await] {
+            assert!(!page.body.contains("<script"));
+            assert!(!page.body.contains("<style"));
+            assert!(!page.body.contains("style="));
+            assert!(page.body.contains(r#"<link rel="stylesheet" href="/static/calcium.css">"#));
+        }
+        let css = app.get("/static/calcium.css", &[]).await;
+        assert_eq!(css.status, StatusCode::OK);
+        assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
+        assert!(css.body.contains(".table-scroll"));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_french_404() {
+    for kind in backends() {
+        let app = TestApp::new(kind).await;
+        let response = app.get("/nulle-part", &[]).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND);
+        assert!(response.body.contains("Page introuvable"));
+        app.finish().await;
+    }
+}
