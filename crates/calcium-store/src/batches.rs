@@ -84,7 +84,8 @@ impl TryFrom<RawBatch> for BatchRow {
 
 impl Store {
     /// Inserts the batches that do not exist yet; existing rows (and an administrator's
-    /// changes to them) are left alone.
+    /// changes to them) are left alone. A new batch has decided nothing before `now`: the
+    /// occurrences that fell before the base existed are not "missed".
     pub async fn ensure_batches(&self, definitions: &[BatchDefinition], now: Timestamp) -> Result<()> {
         on_backend!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -92,7 +93,7 @@ impl Store {
                 let fields = definition.schedule.fields();
                 sqlx::query(
                     "INSERT INTO batch (code, label, enabled, time_minutes, day_of_month, month, year, weekdays, \
-                     catch_up, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                     catch_up, decided_until, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
                      ON CONFLICT (code) DO NOTHING",
                 )
                 .bind(definition.code.as_str())
@@ -168,6 +169,20 @@ impl Store {
             .execute(pool)
             .await?
             .rows_affected()
+        });
+        found(updated, code)
+    }
+
+    /// Sets (or removes) the time limit of a batch's runs.
+    pub async fn set_batch_time_limit(&self, code: BatchCode, seconds: Option<i32>, now: Timestamp) -> Result<()> {
+        let updated = on_backend!(self, |pool| {
+            sqlx::query("UPDATE batch SET time_limit_seconds = $2, updated_at = $3 WHERE code = $1")
+                .bind(code.as_str())
+                .bind(seconds)
+                .bind(to_millis(now))
+                .execute(pool)
+                .await?
+                .rows_affected()
         });
         found(updated, code)
     }

@@ -34,6 +34,7 @@ pub enum NotFound {
     Student(i64),
     User(String),
     ImportModel(String),
+    File(i64),
 }
 
 impl fmt::Display for NotFound {
@@ -44,6 +45,7 @@ impl fmt::Display for NotFound {
             NotFound::Student(id) => write!(f, "étudiant {id}"),
             NotFound::User(login) => write!(f, "utilisateur {login}"),
             NotFound::ImportModel(code) => write!(f, "modèle d'importation {code}"),
+            NotFound::File(id) => write!(f, "fichier produit {id}"),
         }
     }
 }

@@ -124,6 +124,20 @@ impl Store {
         raws.into_iter().map(ProducedFile::try_from).collect()
     }
 
+    /// The produced files created before `before`, oldest first.
+    pub async fn produced_files_before(&self, before: Timestamp) -> Result<Vec<ProducedFile>> {
+        let raws: Vec<RawFile> = on_backend!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, kind, path, file_name, size_bytes, execution_id, created_at FROM produced_file \
+                 WHERE created_at < $1 ORDER BY created_at, id",
+            )
+            .bind(to_millis(before))
+            .fetch_all(pool)
+            .await?
+        });
+        raws.into_iter().map(ProducedFile::try_from).collect()
+    }
+
     pub async fn get_produced_file(&self, id: i64) -> Result<Option<ProducedFile>> {
         let raw: Option<RawFile> = on_backend!(self, |pool| {
             sqlx::query_as(

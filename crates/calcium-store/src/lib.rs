@@ -25,6 +25,7 @@ mod executions;
 mod files;
 mod health;
 mod reference;
+mod scheduling;
 mod students;
 pub mod types;
 mod users;
@@ -38,6 +39,7 @@ pub use health::{
     NewVaccination, Relance, ScanDocument, Vaccination,
 };
 pub use reference::{ImportModel, NomenclatureRow};
+pub use scheduling::{InstanceRow, LaunchRequest, OccurrenceClaim, ReapedExecution};
 pub use students::StudentQuery;
 pub use users::{NewUser, SessionRow, UserId, UserRow};
 

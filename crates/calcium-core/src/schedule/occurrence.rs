@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
-use super::{Schedule, Weekday};
+use super::{Schedule, ScheduleError, Weekday};
 
 /// How far ahead a search goes: a Gregorian cycle, after which every calendar repeats. A
 /// schedule with no occurrence in that span has none at all.
@@ -40,6 +40,24 @@ impl Schedule {
             let instant = wall.to_zoned_datetime(tz.clone()).ok()?.timestamp();
             (instant > after).then_some(instant)
         })
+    }
+
+    /// Refuses a schedule that will never fire again after `now` (SPEC §2): a year already
+    /// past, or a combination of fields with no future date. "Aucun jour" is accepted.
+    pub fn check_fires_after(&self, now: Timestamp, tz: &TimeZone) -> Result<(), ScheduleError> {
+        if self.is_never() {
+            return Ok(());
+        }
+        let this_year = now.to_zoned_datetime(tz.clone()).year();
+        if let Some(year) = self.year()
+            && year < this_year
+        {
+            return Err(ScheduleError::YearInPast(year));
+        }
+        match self.next_after(now, tz) {
+            Some(_) => Ok(()),
+            None => Err(ScheduleError::NeverFires),
+        }
     }
 
     /// The next `count` occurrences after `after`.

@@ -136,3 +136,20 @@ mod occurrences {
         assert_eq!(next(daily, "2026-11-29T00:00:00Z").as_deref(), Some("2026-11-30T01:00:00+01:00[Europe/Paris]"));
     }
 }
+
+#[test]
+fn schedules_with_no_future_occurrence_are_refused() {
+    let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let now: jiff::Timestamp = "2026-11-28T09:00:00Z".parse().unwrap();
+    let check = |f: ScheduleFields| Schedule::new(f).unwrap().check_fires_after(now, &paris);
+    assert_eq!(check(fields("05:00", "", None, None, Some(2025))), Err(ScheduleError::YearInPast(2025)));
+    assert_eq!(
+        check(fields("05:00", "", Some(1), Some(3), Some(2026))).unwrap_err().to_string(),
+        "Cette programmation ne tombe sur aucune date future : ce batch ne s'exécuterait jamais"
+    );
+    // 13 March 2027 is a Saturday: a Friday the 13th of March 2027 never comes.
+    assert_eq!(check(fields("05:00", "ven", Some(13), Some(3), Some(2027))), Err(ScheduleError::NeverFires));
+    assert_eq!(check(fields("05:00", "", None, None, None)), Ok(()));
+    assert_eq!(check(fields("05:00", "lun", Some(29), Some(2), None)), Ok(()));
+    assert_eq!(check(fields("05:00", "", Some(1), Some(12), Some(2026))), Ok(()));
+}
