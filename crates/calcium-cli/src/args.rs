@@ -49,6 +49,8 @@ pub(crate) enum Command {
         /// Remplit une base vide avec des données de démonstration
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        test_clock: TestClockArgs,
     },
     /// Gestion de la base
     #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
@@ -125,6 +127,87 @@ pub(crate) enum BatchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Modifie la programmation d'un batch ou le met en/hors service
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = "Les champs non précisés gardent leur valeur ; « none » vide un champ.\n\nExemples :\n  calcium batch set REL_COU --time 01:30 --weekdays lun,jeu\n  calcium batch set IMP_QUO --day-of-month 1 --month none --weekdays none\n  calcium batch set MES_VACCINS --disable"
+    )]
+    Set(BatchSetArgs),
+    /// Demande un lancement immédiat (exécuté sur place si aucune instance ne tourne)
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = "Sans instance « calcium serve » active sur la base, le batch s'exécute dans cette commande.\nCode de sortie 1 si l'exécution attendue ne finit pas en FINISH.\n\nExemple :\n  calcium batch run CLEAN --wait --json"
+    )]
+    Run {
+        /// Code du batch
+        code: String,
+        /// Attend la fin de l'exécution et l'affiche
+        #[arg(long)]
+        wait: bool,
+        /// Sortie JSON sur stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Historique des exécutions, les plus récentes d'abord
+    #[command(help_template = HELP_TEMPLATE, after_help = "Exemple :\n  calcium batch history IMP_QUO --limit 10 --json")]
+    History {
+        /// Code du batch
+        code: String,
+        /// Nombre d'exécutions (20 par défaut)
+        #[arg(long, default_value_t = 20, hide_default_value = true, value_name = "N")]
+        limit: u32,
+        /// Sortie JSON sur stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Prochaines exécutions prévues
+    #[command(help_template = HELP_TEMPLATE, after_help = "Exemple :\n  calcium batch next DOUBLONS --from 2027-03-27T12:00 --count 3 --json")]
+    Next {
+        /// Code du batch
+        code: String,
+        /// À partir de cette heure locale, exclue (AAAA-MM-JJTHH:MM ; maintenant par défaut)
+        #[arg(long, value_name = "AAAA-MM-JJTHH:MM")]
+        from: Option<String>,
+        /// Nombre d'occurrences (5 par défaut)
+        #[arg(long, default_value_t = 5, hide_default_value = true, value_name = "N")]
+        count: usize,
+        /// Sortie JSON sur stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Demande l'arrêt de l'exécution en cours d'un batch
+    #[command(help_template = HELP_TEMPLATE)]
+    Cancel {
+        /// Code du batch
+        code: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BatchSetArgs {
+    /// Code du batch
+    pub(crate) code: String,
+    /// Heure de lancement HH:MM
+    #[arg(long, value_name = "HH:MM")]
+    pub(crate) time: Option<String>,
+    /// Jour du mois (1 à 31) ou none
+    #[arg(long, value_name = "N|none")]
+    pub(crate) day_of_month: Option<String>,
+    /// Mois de l'année (1 à 12) ou none
+    #[arg(long, value_name = "N|none")]
+    pub(crate) month: Option<String>,
+    /// Année ou none
+    #[arg(long, value_name = "N|none")]
+    pub(crate) year: Option<String>,
+    /// Jours de la semaine (lun,mar,mer,jeu,ven,sam,dim) ou none
+    #[arg(long, value_name = "lun,mar,…|none")]
+    pub(crate) weekdays: Option<String>,
+    /// Met le batch en service
+    #[arg(long, conflicts_with = "disable")]
+    pub(crate) enable: bool,
+    /// Met le batch hors service
+    #[arg(long)]
+    pub(crate) disable: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,4 +262,18 @@ pub(crate) struct StudentAddArgs {
     /// Sortie JSON sur stdout
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// For the multi-instance tests only: runs the scheduler on a sped-up copy of the base's clock,
+/// so that minute-grained schedules fire every few seconds. Hidden from the help.
+#[derive(Debug, Args)]
+pub(crate) struct TestClockArgs {
+    /// Speed factor of the scheduler's clock.
+    #[arg(long, hide = true, requires_all = ["time_origin", "virtual_origin"])]
+    pub(crate) time_scale: Option<u32>,
+    /// The real instant (RFC 3339) at which the sped-up clock reads `virtual_origin`.
+    #[arg(long, hide = true)]
+    pub(crate) time_origin: Option<jiff::Timestamp>,
+    #[arg(long, hide = true)]
+    pub(crate) virtual_origin: Option<jiff::Timestamp>,
 }

@@ -8,6 +8,7 @@ use crate::failure::Failure;
 
 mod batch;
 mod demo;
+mod engine;
 mod serve;
 mod student;
 mod user;
@@ -18,7 +19,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
     init_logging(serving);
     let store = open_store(&settings).await?;
     let result = match cli.command {
-        Command::Serve { listen, demo } => serve::run(&settings, &store, listen, demo).await,
+        Command::Serve { listen, demo, test_clock } => serve::run(&settings, &store, listen, demo, test_clock).await,
         Command::Db(DbCommand::Migrate) => {
             eprintln!("Base à jour ({}).", settings.database_url.redacted());
             Ok(())

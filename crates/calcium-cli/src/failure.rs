@@ -8,6 +8,9 @@ pub enum Failure {
     /// The input was refused as a whole (bad argument, bad configuration, unknown batch,
     /// unreachable base…): exit status 2. The message is for a person, in French.
     Refused(String),
+    /// The work asked for was done and failed (a batch run that ended in ERROR): exit
+    /// status 1, with the French message of the failure.
+    Failed(String),
     /// Something failed inside: exit status 1. Printed with its whole cause chain.
     Internal(anyhow::Error),
 }
@@ -16,7 +19,7 @@ impl Failure {
     pub fn exit_code(&self) -> u8 {
         match self {
             Failure::Refused(_) => 2,
-            Failure::Internal(_) => 1,
+            Failure::Failed(_) | Failure::Internal(_) => 1,
         }
     }
 
@@ -28,7 +31,7 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Failure::Refused(message) => f.write_str(message),
+            Failure::Refused(message) | Failure::Failed(message) => f.write_str(message),
             Failure::Internal(error) => write!(f, "erreur interne : {error:#}"),
         }
     }

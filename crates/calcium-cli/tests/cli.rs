@@ -243,3 +243,85 @@ fn demo_seed_fills_an_empty_base_once() {
     assert!(stderr(&output).contains("300 étudiants"), "{}", stderr(&output));
     assert_refused(&env.run(&["demo", "seed", "--students", "10"]), "déjà");
 }
+
+#[test]
+fn batch_set_changes_the_schedule_and_refuses_what_never_fires() {
+    let env = Env::sqlite();
+    let output = env.run(&["batch", "set", "REL_COU", "--time", "03:00", "--weekdays", "ven", "--day-of-month", "13"]);
+    assert_success(&output);
+    assert!(stderr(&output).contains("Tous les ven tombant le 13 de chaque mois à 03h00"), "{}", stderr(&output));
+    let shown = env.json(&["batch", "show", "REL_COU", "--json"]);
+    assert_eq!(shown["schedule"]["day_of_month"], 13);
+    assert_eq!(shown["schedule"]["weekdays"], serde_json::json!(["ven"]));
+
+    assert_refused(
+        &env.run(&["batch", "set", "REL_COU", "--day-of-month", "30", "--month", "2"]),
+        "Le 30 février n'existe pas",
+    );
+    assert_refused(&env.run(&["batch", "set", "REL_COU", "--year", "2001"]), "L'année 2001 est passée");
+    assert_refused(&env.run(&["batch", "set", "REL_COU", "--time", "25:00"]), "Heure de lancement invalide");
+    assert_refused(&env.run(&["batch", "set", "REL_COU", "--weekdays", "lun,xyz"]), "Jour de la semaine inconnu");
+    assert_refused(&env.run(&["batch", "set", "MES_VACCINS", "--enable"]), "mesvaccins.url");
+    // Nothing of the refused changes was kept.
+    assert_eq!(
+        env.json(&["batch", "show", "REL_COU", "--json"])["summary"],
+        "Tous les ven tombant le 13 de chaque mois à 03h00"
+    );
+
+    assert_success(&env.run(&["batch", "set", "REL_COU", "--day-of-month", "none", "--weekdays", "none"]));
+    assert_eq!(env.json(&["batch", "show", "REL_COU", "--json"])["summary"], "Aucun jour à 03h00");
+    assert_success(&env.run(&["batch", "set", "CLEAN", "--disable"]));
+    assert_eq!(env.json(&["batch", "show", "CLEAN", "--json"])["enabled"], false);
+    assert_refused(&env.run(&["batch", "run", "CLEAN"]), "n'est pas en service");
+}
+
+#[test]
+fn batch_next_lists_occurrences_across_daylight_saving_changes() {
+    let env = Env::sqlite();
+    assert_success(&env.run(&[
+        "batch",
+        "set",
+        "DOUBLONS",
+        "--time",
+        "02:30",
+        "--weekdays",
+        "lun,mar,mer,jeu,ven,sam,dim",
+    ]));
+    let next = env.json(&["batch", "next", "DOUBLONS", "--from", "2027-03-27T12:00", "--count", "2", "--json"]);
+    assert_eq!(
+        next,
+        serde_json::json!({"code": "DOUBLONS", "occurrences": ["2027-03-28T03:30:00+02:00", "2027-03-29T02:30:00+02:00"]})
+    );
+    let fold = env.json(&["batch", "next", "DOUBLONS", "--from", "2027-10-30T12:00", "--count", "2", "--json"]);
+    assert_eq!(fold["occurrences"], serde_json::json!(["2027-10-31T02:30:00+02:00", "2027-11-01T02:30:00+01:00"]));
+    let never = env.json(&["batch", "next", "IMP_QUO", "--json"]);
+    assert_eq!(never["occurrences"], serde_json::json!([]));
+    assert_refused(&env.run(&["batch", "next", "CLEAN", "--from", "demain"]), "--from");
+}
+
+#[test]
+fn batch_run_without_an_instance_runs_here_and_history_shows_it() {
+    let env = Env::sqlite();
+    let run = env.json(&["batch", "run", "CLEAN", "--wait", "--json"]);
+    assert_eq!(run["status"], "FINISH");
+    assert_eq!(run["trigger"], "lancement immédiat");
+    assert!(run["text"].as_str().unwrap().starts_with("FINISH - Deb : "));
+    assert_eq!(run["summary"]["exécutions purgées"], 0);
+
+    // A batch whose job is not written yet ends in ERROR, honestly, with exit 1.
+    let lis_rel = env.run(&["batch", "run", "LIS_REL", "--wait", "--json"]);
+    assert_eq!(lis_rel.status.code(), Some(1));
+    let view: Value = serde_json::from_slice(&lis_rel.stdout).unwrap();
+    assert_eq!(view["status"], "ERROR");
+    assert!(stderr(&lis_rel).contains("n'est pas encore disponible"));
+
+    let history = env.json(&["batch", "history", "CLEAN", "--json"]);
+    assert_eq!(history.as_array().unwrap().len(), 1);
+    assert_eq!(history[0]["id"], run["id"]);
+    for key in ["status", "started_at", "finished_at", "duration_secs", "trigger", "message"] {
+        assert!(history[0].get(key).is_some(), "{key}");
+    }
+    assert_eq!(env.json(&["batch", "show", "CLEAN", "--json"])["last_execution"]["id"], run["id"]);
+    assert_eq!(env.json(&["batch", "show", "CLEAN", "--json"])["launch_now"], false);
+    assert_refused(&env.run(&["batch", "cancel", "CLEAN"]), "rien à annuler");
+}

@@ -37,6 +37,11 @@ impl Cancellation {
         self.inner.reason.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
+    /// Like [`Cancellation::cancelled`], for places that need a `'static` future.
+    pub async fn cancelled_owned(self) {
+        self.cancelled().await;
+    }
+
     /// Resolves once the run is asked to stop.
     pub async fn cancelled(&self) {
         loop {

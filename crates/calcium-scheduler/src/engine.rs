@@ -253,6 +253,13 @@ impl Scheduler {
                 self.inner.store.reap_runs(now, config.lease, Some(execution), PROCESS_GONE).await?;
             }
         }
+        // An instance of this host whose process is gone is stopped for good: `batch run`
+        // must not wait for it to answer a launch.
+        for instance in self.inner.store.live_instances(now, config.lease).await? {
+            if instance.host == config.host && instance.id != config.instance_id && !process_alive(instance.pid) {
+                self.inner.store.stop_instance(&instance.id, now).await?;
+            }
+        }
         Ok(())
     }
 

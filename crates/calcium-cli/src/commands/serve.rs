@@ -6,6 +6,9 @@ use anyhow::Context;
 use calcium_store::Store;
 use calcium_web::{AppState, WebOptions};
 
+use calcium_scheduler::{Cancellation, TimeSource};
+
+use crate::args::TestClockArgs;
 use crate::config::Settings;
 use crate::failure::Failure;
 
@@ -17,6 +20,7 @@ pub(crate) async fn run(
     store: &Store,
     listen: Option<SocketAddr>,
     demo: bool,
+    test_clock: TestClockArgs,
 ) -> Result<(), Failure> {
     if demo {
         if store.count_students().await? == 0 {
@@ -40,12 +44,41 @@ pub(crate) async fn run(
         store.clone(),
         WebOptions { secure_cookies: settings.secure_cookies, time_zone: settings.time_zone.clone() },
     );
-    tracing::info!("Calcium écoute sur http://{}", listener.local_addr().context("adresse d'écoute")?);
-    axum::serve(listener, calcium_web::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serveur web")?;
-    tracing::info!("arrêt demandé : serveur arrêté");
+    let time = match (test_clock.time_scale, test_clock.time_origin, test_clock.virtual_origin) {
+        (Some(scale), Some(real_origin), Some(virtual_origin)) => {
+            tracing::warn!("horloge de test accélérée ×{scale} : à n'utiliser que pour les tests");
+            TimeSource::Scaled { real_origin, virtual_origin, scale }
+        }
+        _ => TimeSource::Database,
+    };
+    let scheduler = super::engine::scheduler(settings, store, time);
+    let stop = Cancellation::default();
+    let signals = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            stop.cancel("signal d'arrêt");
+        })
+    };
+    let engine = {
+        let stop = stop.clone();
+        let scheduler = scheduler.clone();
+        tokio::spawn(async move { scheduler.run(stop.cancelled()).await })
+    };
+    tracing::info!(
+        instance = scheduler.instance_id(),
+        "Calcium écoute sur http://{}",
+        listener.local_addr().context("adresse d'écoute")?
+    );
+    let served =
+        axum::serve(listener, calcium_web::router(state)).with_graceful_shutdown(stop.clone().cancelled_owned()).await;
+    // Whatever stopped the web server stops the engine too, and the other way round.
+    stop.cancel("arrêt du serveur");
+    signals.abort();
+    let engine_result = engine.await.context("planificateur")?;
+    served.context("serveur web")?;
+    engine_result.context("arrêt du planificateur")?;
+    tracing::info!("arrêt demandé : instance arrêtée");
     Ok(())
 }
 

@@ -1,0 +1,38 @@
+//! The batch engine as the commands build it from the configuration.
+
+use calcium_scheduler::{JobSettings, Scheduler, SchedulerConfig, TimeSource};
+use calcium_store::Store;
+use jiff::SignedDuration;
+
+use crate::config::Settings;
+
+pub(crate) fn job_settings(settings: &Settings) -> JobSettings {
+    JobSettings {
+        time_zone: settings.time_zone.clone(),
+        lease: lease(settings),
+        executions_days: settings.executions_days,
+        keep_last: settings.keep_last,
+        import_logs_days: settings.import_logs_days,
+        relances_days: settings.relances_days,
+        scan_days: settings.scan_days,
+        rappel_days: settings.rappel_days,
+        import_dir: settings.import_dir.clone(),
+        import_file: settings.import_file.clone(),
+        import_log_dir: settings.import_log_dir.clone(),
+        import_model: settings.import_model.clone(),
+        output_dir: settings.output_dir.clone(),
+    }
+}
+
+pub(crate) fn lease(settings: &Settings) -> SignedDuration {
+    SignedDuration::from_secs(i64::from(settings.lease_seconds))
+}
+
+pub(crate) fn scheduler(settings: &Settings, store: &Store, time: TimeSource) -> Scheduler {
+    let config = SchedulerConfig::for_this_process(
+        settings.time_zone.clone(),
+        SignedDuration::from_mins(i64::from(settings.grace_minutes)),
+        lease(settings),
+    );
+    Scheduler::new(store.clone(), calcium_jobs::registry(), job_settings(settings), config, time)
+}
