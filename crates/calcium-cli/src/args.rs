@@ -276,4 +276,7 @@ pub(crate) struct TestClockArgs {
     pub(crate) time_origin: Option<jiff::Timestamp>,
     #[arg(long, hide = true)]
     pub(crate) virtual_origin: Option<jiff::Timestamp>,
+    /// A pause (milliseconds) before each job, so a test can kill an instance mid-run.
+    #[arg(long, hide = true)]
+    pub(crate) test_run_delay_ms: Option<u64>,
 }

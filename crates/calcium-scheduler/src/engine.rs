@@ -45,6 +45,9 @@ pub struct SchedulerConfig {
     pub poll: Duration,
     /// How long a stopping instance lets its runs finish.
     pub shutdown_grace: Duration,
+    /// A pause before each job starts (zero in production): lets the multi-instance tests
+    /// kill a process in the middle of a run.
+    pub run_delay: Duration,
 }
 
 impl SchedulerConfig {
@@ -67,6 +70,7 @@ impl SchedulerConfig {
             lease,
             poll: Duration::from_secs(1),
             shutdown_grace: Duration::from_secs(30),
+            run_delay: Duration::ZERO,
         }
     }
 }

@@ -28,11 +28,23 @@ pub(crate) fn lease(settings: &Settings) -> SignedDuration {
     SignedDuration::from_secs(i64::from(settings.lease_seconds))
 }
 
-pub(crate) fn scheduler(settings: &Settings, store: &Store, time: TimeSource) -> Scheduler {
-    let config = SchedulerConfig::for_this_process(
+pub(crate) fn scheduler_config(settings: &Settings) -> SchedulerConfig {
+    SchedulerConfig::for_this_process(
         settings.time_zone.clone(),
         SignedDuration::from_mins(i64::from(settings.grace_minutes)),
         lease(settings),
-    );
+    )
+}
+
+pub(crate) fn scheduler(settings: &Settings, store: &Store, time: TimeSource) -> Scheduler {
+    scheduler_with(settings, store, time, scheduler_config(settings))
+}
+
+pub(crate) fn scheduler_with(
+    settings: &Settings,
+    store: &Store,
+    time: TimeSource,
+    config: SchedulerConfig,
+) -> Scheduler {
     Scheduler::new(store.clone(), calcium_jobs::registry(), job_settings(settings), config, time)
 }

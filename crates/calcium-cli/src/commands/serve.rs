@@ -51,7 +51,11 @@ pub(crate) async fn run(
         }
         _ => TimeSource::Database,
     };
-    let scheduler = super::engine::scheduler(settings, store, time);
+    let mut scheduler_config = super::engine::scheduler_config(settings);
+    if let Some(delay) = test_clock.test_run_delay_ms {
+        scheduler_config.run_delay = std::time::Duration::from_millis(delay);
+    }
+    let scheduler = super::engine::scheduler_with(settings, store, time, scheduler_config);
     let stop = Cancellation::default();
     let signals = {
         let stop = stop.clone();

@@ -85,6 +85,13 @@ async fn execute(
         })
     };
 
+    let delay = inner.config.run_delay;
+    if !delay.is_zero() {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = ctx.cancellation.cancelled() => {}
+        }
+    }
     let result = match inner.registry.get(code) {
         None => Err(JobError::Failed(format!(
             "Le traitement {code} n'est pas encore disponible dans cette version de Calcium : rien n'a été fait"
