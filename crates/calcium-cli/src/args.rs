@@ -202,6 +202,9 @@ pub(crate) struct BatchSetArgs {
     /// Jours de la semaine (lun,mar,mer,jeu,ven,sam,dim) ou none
     #[arg(long, value_name = "lun,mar,…|none")]
     pub(crate) weekdays: Option<String>,
+    /// Durée maximale d'une exécution en secondes, ou none (au-delà : arrêt et ERROR)
+    #[arg(long, value_name = "SECONDES|none")]
+    pub(crate) time_limit: Option<String>,
     /// Met le batch en service
     #[arg(long, conflicts_with = "disable")]
     pub(crate) enable: bool,

@@ -270,6 +270,11 @@ fn batch_set_changes_the_schedule_and_refuses_what_never_fires() {
 
     assert_success(&env.run(&["batch", "set", "REL_COU", "--day-of-month", "none", "--weekdays", "none"]));
     assert_eq!(env.json(&["batch", "show", "REL_COU", "--json"])["summary"], "Aucun jour à 03h00");
+    assert_success(&env.run(&["batch", "set", "CLEAN", "--time-limit", "600"]));
+    assert_eq!(env.json(&["batch", "show", "CLEAN", "--json"])["time_limit_seconds"], 600);
+    assert_refused(&env.run(&["batch", "set", "CLEAN", "--time-limit", "0"]), "--time-limit");
+    assert_success(&env.run(&["batch", "set", "CLEAN", "--time-limit", "none"]));
+    assert_eq!(env.json(&["batch", "show", "CLEAN", "--json"])["time_limit_seconds"], Value::Null);
     assert_success(&env.run(&["batch", "set", "CLEAN", "--disable"]));
     assert_eq!(env.json(&["batch", "show", "CLEAN", "--json"])["enabled"], false);
     assert_refused(&env.run(&["batch", "run", "CLEAN"]), "n'est pas en service");

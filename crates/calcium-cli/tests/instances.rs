@@ -141,3 +141,80 @@ async fn several_instances_decide_each_occurrence_once_and_survive_a_kill() {
         base.finish().await;
     }
 }
+
+fn spawn_plain_instance(url: &str, dir: &std::path::Path, run_delay_ms: u64) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
+        command.env_remove(name);
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    command
+        .current_dir(dir)
+        .env("CALCIUM_DATABASE_URL", url)
+        .env("CALCIUM_SCHEDULER_LEASE_SECONDS", "5")
+        .env("RUST_LOG", "warn")
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--test-run-delay-ms", &run_delay_ms.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn signal(child: &Child, name: &str) {
+    assert!(Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status().unwrap().success());
+}
+
+async fn wait_until<F, Fut>(what: &str, limit: Duration, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + limit;
+    while !condition().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_process_paused_past_its_lease_cannot_overwrite_the_interrupted_verdict() {
+    for kind in backends() {
+        let base = TestBase::new(kind).await;
+        let store = base.store.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let mut paused = spawn_plain_instance(&base.url, dir.path(), 6000);
+        let now = store.database_now().await.unwrap();
+        store.request_launch(BatchCode::Clean, "admin", now).await.unwrap();
+        wait_until("the run to start", Duration::from_secs(10), || {
+            let store = store.clone();
+            async move { store.running_execution(BatchCode::Clean).await.unwrap().is_some() }
+        })
+        .await;
+        let running = store.running_execution(BatchCode::Clean).await.unwrap().unwrap();
+
+        // SIGSTOP: the process stops renewing its lease; another instance reaps the run.
+        signal(&paused, "STOP");
+        let mut reaper = spawn_plain_instance(&base.url, dir.path(), 0);
+        wait_until("the run to be interrupted", Duration::from_secs(15), || {
+            let store = store.clone();
+            async move { store.get_execution(running).await.unwrap().status == ExecutionStatus::Interrupted }
+        })
+        .await;
+        let verdict = store.get_execution(running).await.unwrap();
+
+        // SIGCONT: the paused process wakes up, finishes its job and tries to write its end.
+        signal(&paused, "CONT");
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        let after = store.get_execution(running).await.unwrap();
+        assert_eq!(after.status, ExecutionStatus::Interrupted);
+        assert_eq!((after.finished_at, after.message), (verdict.finished_at, verdict.message));
+        assert!(!store.get_batch(BatchCode::Clean).await.unwrap().launch_now);
+
+        for child in [&mut paused, &mut reaper] {
+            signal(child, "TERM");
+            assert!(child.wait().unwrap().success());
+        }
+        base.finish().await;
+    }
+}

@@ -157,3 +157,106 @@ fn no_daily_occurrence_is_lost_or_doubled_across_years_of_paris_changes() {
         assert_eq!(dates.len(), expected.len(), "one run per day at {time}");
     }
 }
+
+/// Reads a summary back into fields: written from the table of SPEC §2, independently of the
+/// code that writes summaries.
+fn parse_summary(text: &str) -> Option<ScheduleFields> {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let (when, time) = text.rsplit_once(" à ")?;
+    let (hours, minutes) = time.split_once('h')?;
+    let time = WallTime::new(hours.parse().ok()?, minutes.parse().ok()?)?;
+    let month_of = |name: &str| MONTHS.iter().position(|m| *m == name).map(|i| i as u8 + 1);
+    let day_of = |text: &str| if text == "1er" { Some(1) } else { text.parse().ok() };
+    // "13 de chaque mois", "13 septembre de chaque année", "13 de chaque mois de 2027", "13 septembre 2027"
+    let day_part = |rest: &str| -> Option<(u8, Option<u8>, Option<i16>)> {
+        let (day, rest) = rest.split_once(' ')?;
+        let day = day_of(day)?;
+        if rest == "de chaque mois" {
+            return Some((day, None, None));
+        }
+        if let Some(year) = rest.strip_prefix("de chaque mois de ") {
+            return Some((day, None, Some(year.parse().ok()?)));
+        }
+        let (month, rest) = rest.split_once(' ')?;
+        let month = month_of(month)?;
+        if rest == "de chaque année" {
+            Some((day, Some(month), None))
+        } else {
+            Some((day, Some(month), Some(rest.parse().ok()?)))
+        }
+    };
+    // "", " de septembre", " de 2027", " de septembre 2027"
+    let period_part = |rest: &str| -> Option<(Option<u8>, Option<i16>)> {
+        if rest.is_empty() {
+            return Some((None, None));
+        }
+        let rest = rest.strip_prefix(" de ")?;
+        match rest.split_once(' ') {
+            Some((month, year)) => Some((Some(month_of(month)?), Some(year.parse().ok()?))),
+            None => match month_of(rest) {
+                Some(month) => Some((Some(month), None)),
+                None => Some((None, Some(rest.parse().ok()?))),
+            },
+        }
+    };
+    let fields = |weekdays, day_of_month, month, year| ScheduleFields { time, day_of_month, month, year, weekdays };
+    if when == "Aucun jour" {
+        return Some(fields(WeekdaySet::EMPTY, None, None, None));
+    }
+    if let Some(rest) = when.strip_prefix("Le ") {
+        let (day, month, year) = day_part(rest)?;
+        return Some(fields(WeekdaySet::EMPTY, Some(day), month, year));
+    }
+    let rest = when.strip_prefix("Tous les ")?;
+    if let Some(period) = rest.strip_prefix("jours") {
+        let (month, year) = period_part(period)?;
+        let weekdays = if month.is_none() && year.is_none() { WeekdaySet::ALL } else { WeekdaySet::EMPTY };
+        return Some(fields(weekdays, None, month, year));
+    }
+    if let Some((days, tail)) = rest.split_once(" tombant le ") {
+        let weekdays = WeekdaySet::parse_list(&days.replace(", ", ",")).ok()?;
+        let (day, month, year) = day_part(tail)?;
+        return Some(fields(weekdays, Some(day), month, year));
+    }
+    let (days, period) = match rest.split_once(" de ") {
+        Some((days, period)) => (days, format!(" de {period}")),
+        None => (rest, String::new()),
+    };
+    let weekdays = WeekdaySet::parse_list(&days.replace(", ", ",")).ok()?;
+    let (month, year) = period_part(&period)?;
+    Some(fields(weekdays, None, month, year))
+}
+
+/// Two field sets that fire on the same days: seven checked days filter nothing once a date
+/// field is set.
+fn equivalent(a: &ScheduleFields, b: &ScheduleFields) -> bool {
+    let normal = |f: &ScheduleFields| {
+        let has_date = f.day_of_month.is_some() || f.month.is_some() || f.year.is_some();
+        let weekdays = if has_date && f.weekdays.is_all() { WeekdaySet::EMPTY } else { f.weekdays };
+        (f.time, f.day_of_month, f.month, f.year, weekdays)
+    };
+    normal(a) == normal(b)
+}
+
+proptest! {
+    #[test]
+    fn the_summary_text_round_trips_the_fields(fields in fields_strategy()) {
+        let text = Schedule::new(fields).unwrap().summary();
+        let parsed = parse_summary(&text);
+        prop_assert!(parsed.is_some(), "unreadable summary: {}", text);
+        prop_assert!(equivalent(&parsed.unwrap(), &fields), "{} read back as {:?}", text, parsed);
+    }
+}

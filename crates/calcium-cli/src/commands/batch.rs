@@ -153,8 +153,21 @@ async fn set(store: &Store, settings: &Settings, args: BatchSetArgs, now: Timest
             "MES_VACCINS ne peut pas être mis en service sans l'adresse du service (clé mesvaccins.url de la configuration)",
         ));
     }
+    let time_limit = match &args.time_limit {
+        Some(text) => {
+            let seconds: Option<i32> = optional_number(text, "--time-limit")?;
+            if seconds.is_some_and(|s| s <= 0) {
+                return Err(Failure::refused("--time-limit : une durée strictement positive est attendue (ou none)"));
+            }
+            Some(seconds)
+        }
+        None => None,
+    };
     if schedule != batch.schedule {
         store.update_batch_schedule(code, &schedule, now).await?;
+    }
+    if let Some(seconds) = time_limit {
+        store.set_batch_time_limit(code, seconds, now).await?;
     }
     if args.enable || args.disable {
         store.set_batch_enabled(code, args.enable, now).await?;
@@ -162,10 +175,11 @@ async fn set(store: &Store, settings: &Settings, args: BatchSetArgs, now: Timest
     let batch = store.get_batch(code).await?;
     let next = batch.enabled.then(|| batch.schedule.next_after(now, &settings.time_zone)).flatten();
     eprintln!(
-        "{code} : {} — {} — prochaine exécution : {}",
+        "{code} : {} — {} — prochaine exécution : {}{}",
         batch.schedule.summary(),
         if batch.enabled { "en service" } else { "hors service" },
-        next.map_or_else(|| "aucune".to_owned(), |t| rfc3339(t, settings))
+        next.map_or_else(|| "aucune".to_owned(), |t| rfc3339(t, settings)),
+        batch.time_limit_seconds.map(|s| format!(" — durée maximale : {s} s")).unwrap_or_default()
     );
     Ok(())
 }
@@ -275,6 +289,7 @@ pub(crate) struct BatchView {
     summary: String,
     last_execution: Option<LastExecutionView>,
     next_run: Option<String>,
+    time_limit_seconds: Option<i32>,
 }
 
 #[derive(Debug, Serialize)]
@@ -327,6 +342,7 @@ fn view(batch: BatchRow, last: Option<&ExecutionRow>, settings: &Settings, now: 
             weekdays: schedule.weekdays().iter().map(|day| day.short_name()).collect(),
         },
         summary: schedule.summary(),
+        time_limit_seconds: batch.time_limit_seconds,
         last_execution: last.map(|e| LastExecutionView {
             id: e.id.0,
             status: e.status.as_str(),
