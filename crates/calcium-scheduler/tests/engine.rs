@@ -156,22 +156,45 @@ async fn an_occurrence_is_claimed_once_by_competing_instances() {
         let job = TestJob::new(BatchCode::Clean, Behaviour::Succeed);
         let due = at("2030-01-01T03:00:10Z"); // 04:00:10 Paris
         let (a, _) = instance(&store, "a", Registry::new().with(job.clone()), due);
-        // The second instance's clock is five minutes ahead: it must not run it a second time.
-        let (b, _) = instance(&store, "b", Registry::new().with(job.clone()), due + SignedDuration::from_mins(5));
+        let (b, _) = instance(&store, "b", Registry::new().with(job.clone()), due);
+        // Both instances see the occurrence due at the same moment: one claim wins.
         let (ra, rb) = tokio::join!(a.tick(), b.tick());
         ra.unwrap();
         rb.unwrap();
         a.wait_idle().await;
         b.wait_idle().await;
-        b.tick().await.unwrap();
         a.tick().await.unwrap();
-        b.wait_idle().await;
+        b.tick().await.unwrap();
         assert_eq!(job.runs.load(Ordering::SeqCst), 1);
         let rows = history(&store, BatchCode::Clean).await;
         assert_eq!(statuses(&rows), [(ExecutionStatus::Finish, Trigger::Schedule)]);
         assert_eq!(rows[0].occurrence, Some(at("2030-01-01T03:00:00Z")));
         assert_eq!(rows[0].message.as_deref(), Some("traités : 3"));
         assert!(store.execution_log(rows[0].id).await.unwrap().contains("le job de test tourne"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_instance_whose_clock_lags_by_minutes_does_not_run_an_occurrence_again() {
+    on_every_backend(|store| async move {
+        let t0 = at("2030-01-01T00:00:00Z");
+        only_batch_daily(&store, BatchCode::Clean, 4, 0, t0).await;
+        let job = TestJob::new(BatchCode::Clean, Behaviour::Succeed);
+        let due = at("2030-01-01T03:00:10Z");
+        let (leader, _) = instance(&store, "leader", Registry::new().with(job.clone()), due);
+        let (laggard, laggard_clock) =
+            instance(&store, "laggard", Registry::new().with(job.clone()), due - SignedDuration::from_mins(7));
+        let (rl, rg) = tokio::join!(leader.tick(), laggard.tick());
+        rl.unwrap();
+        rg.unwrap();
+        leader.wait_idle().await;
+        // The laggard reaches the occurrence minutes later, by its own clock.
+        laggard_clock.advance(SignedDuration::from_mins(8));
+        laggard.tick().await.unwrap();
+        laggard.wait_idle().await;
+        assert_eq!(job.runs.load(Ordering::SeqCst), 1);
+        assert_eq!(history(&store, BatchCode::Clean).await.len(), 1);
     })
     .await;
 }
