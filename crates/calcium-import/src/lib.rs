@@ -1,0 +1,25 @@
+//! The pure part of the student file import (SPEC §4): from the file's bytes to a plan of what
+//! to create, update, leave unchanged or reject, with the exact French messages.
+//!
+//! No IO, no async, no database here: the caller reads the file, looks the file's INEs and
+//! secondary keys up in the base in bulk, applies the plan in one transaction and writes the
+//! log files. Pipeline: [`decode`] → [`header`] → [`row`] (one line alone) → [`plan`] (lines
+//! against the base and each other); [`parse_file`] chains the first three.
+
+pub mod decode;
+mod file;
+pub mod header;
+pub mod messages;
+pub mod plan;
+pub mod row;
+#[cfg(test)]
+mod test_support;
+
+pub use decode::{Encoding, LineEnding};
+pub use file::{ParsedFile, RejectedLine, parse_file};
+pub use header::{FileError, check_header};
+pub use plan::{Action, Existing, Planned, Planner, ines_of, plan, secondary_keys_of};
+pub use row::{
+    ModelDefaults, Nomenclatures, ParseOptions, ParsedRow, RowError, RowErrorKind, RowWarning, RowWarningKind,
+    parse_row,
+};

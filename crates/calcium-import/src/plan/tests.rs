@@ -1,0 +1,255 @@
+//! Tests of the matching: every branch of SPEC §4.4, the merge rules, and lines of one file
+//! that would write the same student.
+
+use calcium_core::student::{FormatVersion, Student, StudentId};
+
+use super::*;
+use crate::row::parse_row;
+use crate::test_support::{line, options};
+
+/// The accepted row of a valid line with these cells, at this line number.
+fn row(number: usize, overrides: &[(&str, &str)]) -> ParsedRow {
+    parse_row(number, &line(overrides), FormatVersion::CURRENT, &options()).expect("a valid test line")
+}
+
+/// A stored student whose record is what this line would give.
+fn student(id: i64, overrides: &[(&str, &str)]) -> Student {
+    Student {
+        id: StudentId(id),
+        record: row(1, overrides).record,
+        import_model: Some("APOGEE".to_owned()),
+        last_execution_id: None,
+    }
+}
+
+/// What the caller's bulk lookups would return for a base holding `students`.
+fn base(students: &[Student]) -> Existing {
+    let mut existing = Existing::default();
+    for student in students {
+        if let Some(ine) = &student.record.cod_nne {
+            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(student.clone());
+        }
+        existing.by_secondary_key.entry(student.record.secondary_key()).or_default().push(student.clone());
+    }
+    existing
+}
+
+/// A short, comparable form of an action: its kind, the student id, and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    Create,
+    Update(i64),
+    Unchanged(i64),
+    Rejected(RowErrorKind, String),
+}
+
+fn outcome(action: &Action) -> Outcome {
+    match action {
+        Action::Create(_) => Outcome::Create,
+        Action::Update { id, .. } => Outcome::Update(id.0),
+        Action::Unchanged(id) => Outcome::Unchanged(id.0),
+        Action::Rejected(error) => Outcome::Rejected(error.kind, error.message.clone()),
+    }
+}
+
+/// Plans `rows` against a base holding `students` and compares (line, outcome) pairs.
+fn check(students: &[Student], rows: Vec<ParsedRow>, expected: &[(usize, Outcome)]) {
+    let planned = plan(rows, &base(students));
+    let actual: Vec<(usize, Outcome)> = planned.iter().map(|p| (p.line, outcome(&p.action))).collect();
+    assert_eq!(actual, expected.to_vec());
+}
+
+fn rejected(kind: RowErrorKind, message: &str) -> Outcome {
+    Outcome::Rejected(kind, message.to_owned())
+}
+
+const NO_INE: (&str, &str) = ("COD_NNE", "");
+const OTHER_INE: (&str, &str) = ("COD_NNE", "1234567891W");
+
+fn mismatch(subject: &str) -> Outcome {
+    rejected(
+        RowErrorKind::SecondaryKeysMismatch,
+        &format!(
+            "Les clés secondaires (Patronyme, Prenom, DateNaiss et Nationalite) ne correspondent pas - dossier non traité {subject}"
+        ),
+    )
+}
+
+fn potential_duplicates(subject: &str) -> Outcome {
+    rejected(
+        RowErrorKind::PotentialDuplicates,
+        &format!(
+            "Doublons potentiels car plusieurs réponses selon les clés secondaires - dossier non traité {subject}"
+        ),
+    )
+}
+
+const FOR_INE: &str = "pour l'INE suivant : 1234567890V";
+
+#[test]
+fn an_unknown_student_is_created() {
+    check(&[], vec![row(2, &[])], &[(2, Outcome::Create)]);
+    check(&[], vec![row(2, &[NO_INE])], &[(2, Outcome::Create)]);
+    let planned = plan(vec![row(2, &[])], &Existing::default());
+    assert_eq!(planned[0].action, Action::Create(row(2, &[]).record));
+}
+
+#[test]
+fn an_ine_found_once_with_equal_secondary_keys_is_updated() {
+    let stored = student(7, &[("MAIL", "old@example.org")]);
+    check(std::slice::from_ref(&stored), vec![row(2, &[])], &[(2, Outcome::Update(7))]);
+    let planned = plan(vec![row(2, &[])], &base(&[stored]));
+    assert_eq!(planned[0].action, Action::Update { id: StudentId(7), record: row(2, &[]).record });
+}
+
+#[test]
+fn secondary_keys_are_compared_after_normalisation() {
+    let stored = student(7, &[("NOM", "Martin"), ("PRENOM1", "LEA"), ("MAIL", "old@example.org")]);
+    check(&[stored], vec![row(2, &[("NOM", " martin "), ("PRENOM1", "Léa")])], &[(2, Outcome::Update(7))]);
+}
+
+#[test]
+fn a_line_equal_to_the_stored_student_is_unchanged() {
+    check(&[student(7, &[])], vec![row(2, &[])], &[(2, Outcome::Unchanged(7))]);
+}
+
+#[test]
+fn an_ine_found_once_with_other_secondary_keys_is_a_mismatch() {
+    for (column, value) in [("NOM", "DURAND"), ("PRENOM1", "Lucie"), ("DATENAI", "16/03/2004"), ("CODE_NATIO", "109")] {
+        check(&[student(7, &[(column, value)])], vec![row(2, &[])], &[(2, mismatch(FOR_INE))]);
+    }
+}
+
+#[test]
+fn an_ine_found_more_than_once_is_multiple_ine() {
+    let twins = [student(7, &[]), student(8, &[("NOM", "DURAND")])];
+    check(
+        &twins,
+        vec![row(2, &[])],
+        &[(2, rejected(RowErrorKind::MultipleIne, "Multiple code INE présent en base pour 1234567890V"))],
+    );
+}
+
+#[test]
+fn an_ine_absent_from_the_base_falls_back_on_secondary_keys_and_is_received() {
+    let stored = student(7, &[NO_INE]);
+    check(std::slice::from_ref(&stored), vec![row(2, &[])], &[(2, Outcome::Update(7))]);
+    let Action::Update { record, .. } = &plan(vec![row(2, &[])], &base(&[stored]))[0].action else {
+        panic!("an update");
+    };
+    assert_eq!(record.cod_nne.as_ref().map(|ine| ine.as_str()), Some("1234567890V"));
+}
+
+#[test]
+fn a_secondary_match_holding_another_ine_is_a_mismatch() {
+    check(&[student(7, &[OTHER_INE])], vec![row(2, &[])], &[(2, mismatch(FOR_INE))]);
+}
+
+#[test]
+fn a_line_without_ine_keeps_the_students_ine() {
+    let stored = student(7, &[("MAIL", "old@example.org")]);
+    let planned = plan(vec![row(2, &[NO_INE])], &base(&[stored]));
+    let Action::Update { id, record } = &planned[0].action else { panic!("an update: {planned:?}") };
+    assert_eq!(*id, StudentId(7));
+    assert_eq!(record.cod_nne.as_ref().map(|ine| ine.as_str()), Some("1234567890V"));
+    check(&[student(7, &[])], vec![row(2, &[NO_INE])], &[(2, Outcome::Unchanged(7))]);
+}
+
+#[test]
+fn several_secondary_matches_are_potential_duplicates() {
+    let two = [student(7, &[NO_INE]), student(8, &[OTHER_INE])];
+    check(&two, vec![row(2, &[])], &[(2, potential_duplicates(FOR_INE))]);
+    check(&two, vec![row(12, &[NO_INE])], &[(12, potential_duplicates("pour la ligne 12"))]);
+}
+
+#[test]
+fn an_ine_seen_on_an_earlier_line_is_a_duplicate_in_file() {
+    let rows = vec![row(3, &[]), row(5, &[("NOM", "DURAND")]), row(12, &[])];
+    let duplicate = |line: usize| {
+        rejected(
+            RowErrorKind::DuplicateInFile,
+            &format!(
+                "INE 1234567890V présent plusieurs fois dans le fichier (lignes 3 et {line}) - ligne {line} non traitée"
+            ),
+        )
+    };
+    check(&[], rows, &[(3, Outcome::Create), (5, duplicate(5)), (12, duplicate(12))]);
+}
+
+#[test]
+fn an_ine_whose_first_line_was_rejected_by_matching_still_makes_a_duplicate() {
+    let rows = vec![row(3, &[("NOM", "DURAND")]), row(12, &[])];
+    let duplicate = "INE 1234567890V présent plusieurs fois dans le fichier (lignes 3 et 12) - ligne 12 non traitée";
+    check(
+        &[student(7, &[])],
+        rows,
+        &[(3, mismatch(FOR_INE)), (12, rejected(RowErrorKind::DuplicateInFile, duplicate))],
+    );
+}
+
+#[test]
+fn two_lines_without_ine_and_the_same_keys_make_the_later_one_ambiguous() {
+    let rows = vec![row(3, &[NO_INE]), row(12, &[NO_INE, ("MAIL", "other@example.org")])];
+    check(&[], rows, &[(3, Outcome::Create), (12, potential_duplicates("pour la ligne 12"))]);
+}
+
+#[test]
+fn a_line_matching_a_student_another_line_already_writes_is_ambiguous() {
+    // Line 3 updates student 7 through its INE; line 12 would update it again by its keys.
+    let rows = vec![row(3, &[("MAIL", "new@example.org")]), row(12, &[NO_INE])];
+    check(&[student(7, &[])], rows, &[(3, Outcome::Update(7)), (12, potential_duplicates("pour la ligne 12"))]);
+    // Line 3 reaches student 7 by its keys; line 12 gives 7's INE.
+    let rows = vec![row(3, &[NO_INE]), row(12, &[])];
+    check(&[student(7, &[])], rows, &[(3, Outcome::Unchanged(7)), (12, potential_duplicates(FOR_INE))]);
+    // Line 3 creates a student with INE A; line 12 has INE B and the same keys.
+    let rows = vec![row(3, &[]), row(12, &[OTHER_INE])];
+    check(&[], rows, &[(3, Outcome::Create), (12, potential_duplicates("pour l'INE suivant : 1234567891W"))]);
+}
+
+#[test]
+fn students_found_by_their_own_ine_are_not_ambiguous_even_with_equal_keys() {
+    let twins = [student(7, &[]), student(8, &[OTHER_INE])];
+    let rows = vec![row(3, &[("MAIL", "a@example.org")]), row(12, &[OTHER_INE, ("MAIL", "b@example.org")])];
+    check(&twins, rows, &[(3, Outcome::Update(7)), (12, Outcome::Update(8))]);
+}
+
+#[test]
+fn an_update_writes_given_values_and_never_erases_with_an_empty_cell() {
+    let stored = student(7, &[("MAIL", "old@example.org"), ("NOMUSAGE", "DUPONT"), ("COD_NNI", ""), ("CMP", "LET")]);
+    let line = row(2, &[("MAIL", "new@example.org"), ("NOMUSAGE", ""), ("DAA_ETB", ""), ("TEM_AFFL_SSO", "")]);
+    let Action::Update { record, .. } = plan(vec![line], &base(&[stored]))[0].action.clone() else {
+        panic!("an update");
+    };
+    assert_eq!(record.mail.as_deref(), Some("new@example.org"), "a given value replaces");
+    assert_eq!(record.nomusage.as_deref(), Some("DUPONT"), "an empty cell keeps");
+    assert_eq!(record.daa_etb, row(1, &[]).record.daa_etb, "an empty cell keeps");
+    assert_eq!(record.tem_affl_sso, Some(true), "an empty cell keeps");
+    assert!(record.cod_nni.is_some(), "a value the student lacked is received");
+    assert_eq!(record.cmp, "SCI", "mandatory values are written");
+}
+
+#[test]
+fn a_line_with_fewer_values_than_stored_is_unchanged() {
+    let stored = student(7, &[]);
+    let sparse = row(2, &[("MAIL", ""), ("ADR1", ""), ("COD_NNI", ""), ("IDENTIFIANT", "")]);
+    check(&[stored], vec![sparse], &[(2, Outcome::Unchanged(7))]);
+}
+
+#[test]
+fn lookups_ask_for_each_ine_and_each_key_once_in_line_order() {
+    let rows = vec![row(2, &[OTHER_INE]), row(3, &[]), row(4, &[NO_INE]), row(5, &[OTHER_INE, ("NOM", "DURAND")])];
+    let ines: Vec<String> = ines_of(&rows).iter().map(|ine| ine.as_str().to_owned()).collect();
+    assert_eq!(ines, ["1234567891W", "1234567890V"]);
+    let keys: Vec<String> = secondary_keys_of(&rows).into_iter().map(|key| key.nom).collect();
+    assert_eq!(keys, ["MARTIN", "DURAND"]);
+}
+
+#[test]
+fn a_planner_driven_row_by_row_decides_like_plan() {
+    let students = [student(7, &[("MAIL", "old@example.org")]), student(8, &[OTHER_INE, ("NOM", "DURAND")])];
+    let rows = || vec![row(2, &[]), row(3, &[NO_INE]), row(4, &[OTHER_INE]), row(5, &[("NOM", "ZOLA"), NO_INE])];
+    let existing = base(&students);
+    let mut planner = Planner::new(&existing);
+    let one_by_one: Vec<Planned> = rows().into_iter().map(|row| planner.plan_row(row)).collect();
+    assert_eq!(one_by_one, plan(rows(), &existing));
+}
