@@ -67,6 +67,24 @@ pub(crate) enum Command {
     /// Dossiers étudiants
     #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
     Student(StudentCommand),
+    /// Importe un fichier de scolarité (CSV « ; » en ISO-8859-1), enregistré comme exécution d'IMP_QUO
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = "Les journaux log_, erreurLogs_ et erreurFile_ vont dans import.log_dir.\nCodes de sortie : 0 importé (des lignes ont pu être rejetées), 2 fichier refusé, 1 erreur interne.\n\nExemples :\n  calcium import /srv/apogee/calcium.csv --json\n  calcium import etudiants-chu.csv --model CHU --dry-run"
+    )]
+    Import {
+        /// Le fichier à importer
+        file: PathBuf,
+        /// Modèle d'importation (APOGEE par défaut)
+        #[arg(long, default_value = "APOGEE", hide_default_value = true)]
+        model: String,
+        /// Calcule et rapporte tout, écrit les journaux, ne modifie pas la base
+        #[arg(long)]
+        dry_run: bool,
+        /// Sortie JSON sur stdout
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ use crate::failure::Failure;
 mod batch;
 mod demo;
 mod engine;
+mod import;
 mod serve;
 mod student;
 mod user;
@@ -30,6 +31,9 @@ pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Batch(command) => batch::run(&store, &settings, command).await,
         Command::Student(command) => student::run(&store, command).await,
+        Command::Import { file, model, dry_run, json } => {
+            import::run(&settings, &store, &file, &model, dry_run, json).await
+        }
     };
     store.close().await;
     result

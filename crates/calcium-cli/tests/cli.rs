@@ -330,3 +330,113 @@ fn batch_run_without_an_instance_runs_here_and_history_shows_it() {
     assert_eq!(env.json(&["batch", "show", "CLEAN", "--json"])["launch_now"], false);
     assert_refused(&env.run(&["batch", "cancel", "CLEAN"]), "rien à annuler");
 }
+
+fn student_file(lines: &[&str]) -> Vec<u8> {
+    let header = calcium_core::student::FormatVersion::CURRENT.header_line();
+    let mut text = header + "\r\n";
+    for line in lines {
+        text.push_str(line);
+        text.push_str("\r\n");
+    }
+    text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
+}
+
+/// A line of the current format: the mandatory values, the INE and the name.
+fn student_line(ine: &str, nom: &str, sexe: &str) -> String {
+    let mut cells = vec![""; 46];
+    cells[0] = "2026";
+    cells[1] = ine;
+    cells[4] = nom;
+    cells[6] = "Zoé";
+    cells[9] = sexe;
+    cells[10] = "01/02/2003";
+    cells[11] = "100";
+    cells[34] = "0999001A";
+    cells[35] = "SCI";
+    cells.join(";")
+}
+
+#[test]
+fn import_reports_in_json_and_is_recorded_under_imp_quo() {
+    let env = Env::sqlite();
+    let file = env.dir.path().join("etudiants.csv");
+    let good = student_line("1234567890V", "Lefèvre", "F");
+    let bad = student_line("", "Martin", "X");
+    std::fs::write(&file, student_file(&[&good, &bad])).unwrap();
+
+    let report = env.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(report["status"], "FINISH");
+    assert_eq!(report["model"], "APOGEE");
+    assert_eq!(
+        (report["lines_read"].as_u64(), report["created"].as_u64(), report["rejected"].as_u64()),
+        (Some(2), Some(1), Some(1))
+    );
+    assert_eq!(
+        report["errors"][0],
+        serde_json::json!({"line": 3, "ine": null, "kind": "INVALID_FIELD", "message": "Valeur invalide pour SEXE à la ligne 3 : X"})
+    );
+    for key in ["log", "error_log", "error_csv"] {
+        assert!(std::path::Path::new(report["files"][key].as_str().unwrap()).exists(), "{key}");
+    }
+    let history = env.json(&["batch", "history", "IMP_QUO", "--json"]);
+    assert_eq!(
+        (&history[0]["status"], &history[0]["trigger"]),
+        (&Value::from("FINISH"), &Value::from("import manuel"))
+    );
+    assert_eq!(env.json(&["batch", "show", "IMP_QUO", "--json"])["last_execution"]["id"], history[0]["id"]);
+
+    let again = env.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!((again["created"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(1)));
+    let dry = env.json(&["import", file.to_str().unwrap(), "--dry-run", "--json"]);
+    assert_eq!(dry["unchanged"], 1);
+    assert_eq!(
+        env.json(&["batch", "history", "IMP_QUO", "--json"]).as_array().unwrap().len(),
+        2,
+        "a dry run is not recorded"
+    );
+}
+
+#[test]
+fn import_refusals_exit_2() {
+    let env = Env::sqlite();
+    let file = env.dir.path().join("etudiants.csv");
+    std::fs::write(&file, student_file(&[])).unwrap();
+    assert_refused(
+        &env.run(&["import", file.to_str().unwrap(), "--model", "NOPE"]),
+        "Modèle d'importation inconnu : NOPE (modèles : APOGEE, CHU)",
+    );
+    assert_refused(&env.run(&["import", "absent.csv"]), "Fichier d'import introuvable !");
+    std::fs::write(&file, b"COD_ANU;COD_NNE\r\n2026;X\r\n").unwrap();
+    let output = env.run(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (&report["status"], &report["errors"][0]["kind"]),
+        (&Value::from("ERROR"), &Value::from("HEADER_COLUMN_COUNT"))
+    );
+    assert_eq!(env.json(&["batch", "history", "IMP_QUO", "--json"])[0]["status"], "ERROR");
+}
+
+#[test]
+fn the_daily_import_reads_the_import_folder_and_archives_what_it_imported() {
+    let env = Env::sqlite();
+    let missing = env.run(&["batch", "run", "IMP_QUO", "--wait", "--json"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let run: Value = serde_json::from_slice(&missing.stdout).unwrap();
+    assert_eq!(run["status"], "ERROR");
+    assert!(run["message"].as_str().unwrap().starts_with("Fichier d'import introuvable !"), "{run}");
+
+    let import_dir = env.dir.path().join("import");
+    std::fs::create_dir_all(&import_dir).unwrap();
+    std::fs::write(import_dir.join("calcium.csv"), student_file(&[&student_line("1234567890V", "Durand", "M")]))
+        .unwrap();
+    let run = env.json(&["batch", "run", "IMP_QUO", "--wait", "--json"]);
+    assert_eq!(run["status"], "FINISH");
+    assert_eq!(run["summary"]["créés"], 1);
+    assert!(!import_dir.join("calcium.csv").exists(), "the imported file left the import folder");
+    let archived: Vec<_> =
+        std::fs::read_dir(import_dir.join("archive")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(archived.len(), 1);
+    assert!(archived[0].to_string_lossy().ends_with("_calcium.csv"));
+    assert!(env.dir.path().join("import/logs").exists());
+}

@@ -1,9 +1,9 @@
 //! The pure part of the student file import (SPEC §4): from the file's bytes to a plan of what
 //! to create, update, leave unchanged or reject, with the exact French messages.
 //!
-//! No IO, no async, no database here: the caller reads the file, looks the file's INEs and
-//! secondary keys up in the base in bulk, applies the plan in one transaction and writes the
-//! log files. Pipeline: [`decode`] → [`header`] → [`row`] (one line alone) → [`plan`] (lines
+//! Everything up to the plan is pure (no IO, no async, no database). [`run`] is the one
+//! module that does IO: it reads the file, looks the file's INEs and secondary keys up in the
+//! base in bulk, applies the plan in one transaction and writes the three log files. Pipeline: [`decode`] → [`header`] → [`row`] (one line alone) → [`plan`] (lines
 //! against the base and each other); [`parse_file`] chains the first three.
 
 pub mod decode;
@@ -12,6 +12,7 @@ pub mod header;
 pub mod messages;
 pub mod plan;
 pub mod row;
+pub mod run;
 #[cfg(test)]
 mod test_support;
 
@@ -23,3 +24,4 @@ pub use row::{
     ModelDefaults, Nomenclatures, ParseOptions, ParsedRow, RowError, RowErrorKind, RowWarning, RowWarningKind,
     parse_row,
 };
+pub use run::{ImportError, ImportOptions, ImportReport, run_import};

@@ -9,10 +9,12 @@
 use calcium_scheduler::Registry;
 
 mod clean;
+mod imp_quo;
 
 pub use clean::Clean;
+pub use imp_quo::{DailyImport, ManualImport, ReportSlot};
 
 /// Every job this version of Calcium can run.
 pub fn registry() -> Registry {
-    Registry::new().with(Clean)
+    Registry::new().with(Clean).with(DailyImport)
 }

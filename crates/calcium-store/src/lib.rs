@@ -40,7 +40,7 @@ pub use health::{
 };
 pub use reference::{ImportModel, NomenclatureRow};
 pub use scheduling::{InstanceRow, LaunchRequest, OccurrenceClaim, ReapedExecution};
-pub use students::StudentQuery;
+pub use students::{ImportWrite, StudentQuery};
 pub use users::{NewUser, SessionRow, UserId, UserRow};
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;

@@ -22,6 +22,19 @@ const KEY_AND_PROVENANCE_COLUMNS: &str = "nom_key, prenom_key, nomusage_key, imp
 /// 65 535 bind limits.
 const ROWS_PER_INSERT: usize = 500;
 
+/// Values per look-up statement, under SQLite's bind limit.
+const LOOKUP_CHUNK: usize = 20_000;
+
+/// What an import writes, in one transaction.
+#[derive(Debug)]
+pub struct ImportWrite<'a> {
+    pub creates: Vec<&'a StudentRecord>,
+    pub updates: Vec<(StudentId, &'a StudentRecord)>,
+    pub import_model: &'a str,
+    pub execution_id: Option<i64>,
+    pub now: Timestamp,
+}
+
 /// How to look students up (`calcium student find`). Set fields are combined with AND.
 #[derive(Debug, Clone, Default)]
 pub struct StudentQuery {
@@ -221,6 +234,93 @@ impl Store {
                 .await?
         });
         raws.into_iter().map(Student::try_from).collect()
+    }
+
+    /// The students holding any of `ines`, for the import's bulk look-up (a few statements
+    /// for the whole file, never one per line).
+    pub async fn students_by_ines(&self, ines: &[&str]) -> Result<Vec<Student>> {
+        let mut found = Vec::new();
+        for chunk in ines.chunks(LOOKUP_CHUNK) {
+            let head = format!("{} WHERE cod_nne IN (", select_student());
+            let raws: Vec<RawStudent> = on_backend!(self, |pool| {
+                let mut builder = QueryBuilder::new(head.as_str());
+                let mut list = builder.separated(", ");
+                for ine in chunk {
+                    list.push_bind(*ine);
+                }
+                builder.push(")");
+                builder.build_query_as().fetch_all(pool).await?
+            });
+            for raw in raws {
+                found.push(Student::try_from(raw)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The students whose normalised secondary keys are any of `keys`.
+    pub async fn students_by_secondary_keys(&self, keys: &[SecondaryKey]) -> Result<Vec<Student>> {
+        let mut found = Vec::new();
+        for chunk in keys.chunks(LOOKUP_CHUNK / 4) {
+            let head = format!("{} WHERE (nom_key, prenom_key, datenai, code_natio) IN (VALUES ", select_student());
+            let raws: Vec<RawStudent> = on_backend!(self, |pool| {
+                let mut builder = QueryBuilder::new(head.as_str());
+                for (i, key) in chunk.iter().enumerate() {
+                    builder.push(if i == 0 { "(" } else { ", (" });
+                    let mut tuple = builder.separated(", ");
+                    tuple.push_bind(key.nom.as_str());
+                    tuple.push_bind(key.prenom.as_str());
+                    tuple.push_bind(DbDate(key.birth_date.date()));
+                    tuple.push_bind(key.nationality.as_str());
+                    builder.push(")");
+                }
+                builder.push(")");
+                builder.build_query_as().fetch_all(pool).await?
+            });
+            for raw in raws {
+                found.push(Student::try_from(raw)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Writes an import in one transaction: all of it or, on any failure, nothing (SPEC §4.5).
+    /// Returns (created, updated).
+    pub async fn apply_import(&self, write: &ImportWrite<'_>) -> Result<(u64, u64)> {
+        let head =
+            format!("INSERT INTO student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) ");
+        let assignments: Vec<String> = RECORD_COLUMNS
+            .split(", ")
+            .chain(KEY_AND_PROVENANCE_COLUMNS.split(", "))
+            .enumerate()
+            .map(|(i, column)| format!("{column} = ${}", i + 1))
+            .collect();
+        let update = format!("UPDATE student SET {}, updated_at = $52 WHERE id = $53", assignments.join(", "));
+        let now = to_millis(write.now);
+        let (model, execution) = (Some(write.import_model), write.execution_id);
+        let (mut created, mut updated) = (0, 0);
+        on_backend!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for chunk in write.creates.chunks(ROWS_PER_INSERT) {
+                let mut builder = QueryBuilder::new(head.as_str());
+                builder.push_values(chunk, |mut row, record| {
+                    bind_student!(row, push_bind, *record, model, execution);
+                    row.push_bind(now).push_bind(now);
+                });
+                created += builder.build().execute(&mut *tx).await?.rows_affected();
+            }
+            for (id, record) in &write.updates {
+                updated +=
+                    bind_student!(sqlx::query(sqlx::AssertSqlSafe(update.clone())), bind, *record, model, execution)
+                        .bind(now)
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+            }
+            tx.commit().await?;
+        });
+        Ok((created, updated))
     }
 
     pub async fn count_students(&self) -> Result<i64> {

@@ -480,3 +480,52 @@ async fn identity_stats_duplicates_and_produced_files() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn import_lookups_are_bulk_and_an_import_write_is_all_or_nothing() {
+    on_every_backend(|store| async move {
+        let mut with_ine = record("Garnier", "Élodie", date(2001, 3, 4));
+        with_ine.cod_nne = Some(Ine::parse("1234567890V").unwrap());
+        let a = store.insert_student(&with_ine, Some("APOGEE"), None, now()).await.unwrap();
+        let without_ine = record("Faure", "Noël", date(2002, 12, 25));
+        let b = store.insert_student(&without_ine, Some("APOGEE"), None, now()).await.unwrap();
+
+        let by_ine = store.students_by_ines(&["1234567890V", "0000000000A"]).await.unwrap();
+        assert_eq!(by_ine.iter().map(|s| s.id).collect::<Vec<_>>(), [a]);
+        let keys = [without_ine.secondary_key(), SecondaryKey::new("Inconnu", "Personne", without_ine.datenai, "100")];
+        let by_keys = store.students_by_secondary_keys(&keys).await.unwrap();
+        assert_eq!(by_keys.iter().map(|s| s.id).collect::<Vec<_>>(), [b]);
+
+        let mut changed = without_ine.clone();
+        changed.mail = Some("noel.faure@etu.exemple.fr".to_owned());
+        let new = record("Perrin", "Lou", date(2004, 6, 1));
+        let write = calcium_store::ImportWrite {
+            creates: vec![&new],
+            updates: vec![(b, &changed)],
+            import_model: "CHU",
+            execution_id: Some(7),
+            now: now(),
+        };
+        assert_eq!(store.apply_import(&write).await.unwrap(), (1, 1));
+        let stored = store.get_student(b).await.unwrap();
+        assert_eq!(
+            (stored.record.mail.as_deref(), stored.import_model.as_deref(), stored.last_execution_id),
+            (Some("noel.faure@etu.exemple.fr"), Some("CHU"), Some(7))
+        );
+        assert_eq!(store.count_students().await.unwrap(), 3);
+
+        // A failure anywhere (here an unknown import model) leaves nothing of the write.
+        let another = record("Roche", "Maël", date(2003, 1, 2));
+        let broken = calcium_store::ImportWrite {
+            creates: vec![&another],
+            updates: vec![(a, &changed)],
+            import_model: "INCONNU",
+            execution_id: None,
+            now: now(),
+        };
+        assert!(store.apply_import(&broken).await.is_err());
+        assert_eq!(store.count_students().await.unwrap(), 3);
+        assert_eq!(store.get_student(a).await.unwrap().record, with_ine);
+    })
+    .await;
+}

@@ -1,6 +1,6 @@
 //! The batch engine as the commands build it from the configuration.
 
-use calcium_scheduler::{JobSettings, Scheduler, SchedulerConfig, TimeSource};
+use calcium_scheduler::{JobSettings, Registry, Scheduler, SchedulerConfig, TimeSource};
 use calcium_store::Store;
 use jiff::SignedDuration;
 
@@ -47,4 +47,9 @@ pub(crate) fn scheduler_with(
     config: SchedulerConfig,
 ) -> Scheduler {
     Scheduler::new(store.clone(), calcium_jobs::registry(), job_settings(settings), config, time)
+}
+
+/// An engine of this process that runs `registry`'s jobs (a manual import, say).
+pub(crate) fn scheduler_with_registry(settings: &Settings, store: &Store, registry: Registry) -> Scheduler {
+    Scheduler::new(store.clone(), registry, job_settings(settings), scheduler_config(settings), TimeSource::Database)
 }

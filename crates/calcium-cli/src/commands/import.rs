@@ -1,0 +1,125 @@
+//! `calcium import`: a student file imported by hand, recorded as an execution of IMP_QUO
+//! (trigger "import manuel"), or a dry run that changes nothing in the base.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use calcium_core::{BatchCode, Trigger};
+use calcium_import::{ImportOptions, ImportReport, run_import};
+use calcium_jobs::ManualImport;
+use calcium_store::{DbError, Store};
+
+use crate::commands::print_json;
+use crate::config::Settings;
+use crate::failure::Failure;
+
+pub(crate) async fn run(
+    settings: &Settings,
+    store: &Store,
+    file: &Path,
+    model: &str,
+    dry_run: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    let model = match store.get_import_model(&model.trim().to_uppercase()).await {
+        Ok(model) => model,
+        Err(DbError::NotFound(_)) => {
+            let known: Vec<String> = store.list_import_models().await?.into_iter().map(|m| m.code).collect();
+            return Err(Failure::refused(format!(
+                "Modèle d'importation inconnu : {model} (modèles : {})",
+                known.join(", ")
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let report = if dry_run {
+        let options = ImportOptions {
+            path: file,
+            model: &model,
+            dry_run: true,
+            execution_id: None,
+            log_dir: &settings.import_log_dir,
+            time_zone: &settings.time_zone,
+            started_at: store.database_now().await?,
+        };
+        run_import(store, &options).await.map_err(|e| Failure::Internal(anyhow::Error::new(e)))?
+    } else {
+        recorded_import(settings, store, file, &model.code).await?
+    };
+    print_report(&report, json, dry_run)?;
+    if report.refused_as_a_whole() {
+        let message = report.errors.first().map_or("fichier refusé", |e| e.message.as_str());
+        return Err(Failure::refused(message.to_owned()));
+    }
+    Ok(())
+}
+
+/// Runs the import as an IMP_QUO execution in this process and returns its report.
+async fn recorded_import(
+    settings: &Settings,
+    store: &Store,
+    file: &Path,
+    model: &str,
+) -> Result<ImportReport, Failure> {
+    let slot = Arc::new(Mutex::new(None));
+    let job = ManualImport { path: file.to_path_buf(), model: model.to_owned(), report: slot.clone() };
+    let scheduler = super::engine::scheduler_with_registry(settings, store, calcium_jobs::registry().with(job));
+    scheduler.register().await?;
+    let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "ligne de commande".to_owned());
+    let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let now = store.database_now().await?;
+    let started = store
+        .start_unscheduled_run(
+            BatchCode::ImpQuo,
+            Trigger::ManualImport,
+            Some(&user),
+            scheduler.instance_id(),
+            Some(&format!("import manuel : {name}")),
+            now,
+        )
+        .await?;
+    let outcome = match started {
+        None => {
+            Err(Failure::refused("IMP_QUO est déjà en cours d'exécution : réessayez à la fin de l'import en cours"))
+        }
+        Some(id) => scheduler.run_started_here(id, BatchCode::ImpQuo).await.map(|()| id).map_err(Failure::from),
+    };
+    scheduler.shutdown().await?;
+    let id = outcome?;
+    let report = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+    match report {
+        Some(report) => Ok(report),
+        None => {
+            let execution = store.get_execution(id).await?;
+            Err(Failure::Failed(format!(
+                "import en échec ({}) : {}",
+                execution.status,
+                execution.message.as_deref().unwrap_or("sans message")
+            )))
+        }
+    }
+}
+
+fn print_report(report: &ImportReport, json: bool, dry_run: bool) -> Result<(), Failure> {
+    if json {
+        return print_json(report);
+    }
+    for error in &report.errors {
+        eprintln!("{}", error.message);
+    }
+    eprintln!(
+        "{}{} : {} lignes lues, {} créées, {} mises à jour, {} inchangées, {} rejetées, {} avertissements.",
+        if dry_run { "Essai — " } else { "" },
+        report.status,
+        report.lines_read,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.rejected,
+        report.warnings
+    );
+    for file in [&report.files.log, &report.files.error_log, &report.files.error_csv].into_iter().flatten() {
+        eprintln!("Journal : {file}");
+    }
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! IMP_QUO — the student registry import (SPEC §4), daily from the import folder or by hand
+//! (`calcium import`, the web form). Either way it is an execution of IMP_QUO.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use calcium_core::BatchCode;
+use calcium_import::{ImportOptions, ImportReport, run_import};
+use calcium_scheduler::{BoxFuture, Job, JobContext, JobError, JobSummary};
+use calcium_store::DbError;
+
+/// The daily import: `import.dir/import.file` with `import.model`, archived into
+/// `import.dir/archive/` with a timestamp prefix once imported (FINISH), left in place
+/// otherwise (SPEC §4.5).
+#[derive(Debug, Clone, Copy)]
+pub struct DailyImport;
+
+impl Job for DailyImport {
+    fn code(&self) -> BatchCode {
+        BatchCode::ImpQuo
+    }
+
+    fn run<'a>(&'a self, ctx: &'a JobContext) -> BoxFuture<'a, Result<JobSummary, JobError>> {
+        Box::pin(async move {
+            let settings = &ctx.settings;
+            let path = settings.import_dir.join(&settings.import_file);
+            let report = import(ctx, &path, &settings.import_model).await?;
+            let summary = finish(ctx, &report)?;
+            let archived = archive(&path, &settings.import_dir, ctx.now().await?).map_err(JobError::failed)?;
+            ctx.log.info(format!("Fichier archivé : {}", archived.display()));
+            Ok(summary)
+        })
+    }
+}
+
+/// Where a manual import leaves its report, for the command line or the page to show.
+pub type ReportSlot = Arc<Mutex<Option<ImportReport>>>;
+
+/// An import by hand of one file with one model.
+#[derive(Debug, Clone)]
+pub struct ManualImport {
+    pub path: PathBuf,
+    pub model: String,
+    pub report: ReportSlot,
+}
+
+impl Job for ManualImport {
+    fn code(&self) -> BatchCode {
+        BatchCode::ImpQuo
+    }
+
+    fn run<'a>(&'a self, ctx: &'a JobContext) -> BoxFuture<'a, Result<JobSummary, JobError>> {
+        Box::pin(async move {
+            let report = import(ctx, &self.path, &self.model).await?;
+            let outcome = finish(ctx, &report);
+            *self.report.lock().unwrap_or_else(|p| p.into_inner()) = Some(report);
+            outcome
+        })
+    }
+}
+
+async fn import(ctx: &JobContext, path: &Path, model: &str) -> Result<ImportReport, JobError> {
+    let model = match ctx.store.get_import_model(model).await {
+        Ok(model) => model,
+        Err(DbError::NotFound(_)) => {
+            return Err(JobError::Failed(format!("Modèle d'importation inconnu : {model}")));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    ctx.log.info(format!("Import de {} avec le modèle {}", path.display(), model.code));
+    ctx.checkpoint()?;
+    let options = ImportOptions {
+        path,
+        model: &model,
+        dry_run: false,
+        execution_id: Some(ctx.execution.0),
+        log_dir: &ctx.settings.import_log_dir,
+        time_zone: &ctx.settings.time_zone,
+        started_at: ctx.now().await?,
+    };
+    run_import(&ctx.store, &options).await.map_err(JobError::failed)
+}
+
+/// The execution's summary, or its failure when the file was refused as a whole.
+fn finish(ctx: &JobContext, report: &ImportReport) -> Result<JobSummary, JobError> {
+    for file in [&report.files.log, &report.files.error_log, &report.files.error_csv].into_iter().flatten() {
+        ctx.log.info(format!("Journal écrit : {file}"));
+    }
+    if report.refused_as_a_whole() {
+        let message = report.errors.first().map_or_else(|| "fichier refusé".to_owned(), |e| e.message.clone());
+        return Err(JobError::Failed(message));
+    }
+    let summary = report.counts().iter().fold(JobSummary::default(), |summary, (label, count)| {
+        summary.count(label, i64::try_from(*count).unwrap_or(i64::MAX))
+    });
+    ctx.log.info(summary.message());
+    Ok(summary)
+}
+
+/// Moves an imported file into `archive/` with a timestamp prefix, so it is not imported
+/// twice and stays available.
+fn archive(path: &Path, import_dir: &Path, now: jiff::Timestamp) -> std::io::Result<PathBuf> {
+    let archive_dir = import_dir.join("archive");
+    std::fs::create_dir_all(&archive_dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "import.csv".to_owned());
+    let target = archive_dir.join(format!("{}_{name}", now.strftime("%Y%m%d_%H%M%S")));
+    std::fs::rename(path, &target)?;
+    Ok(target)
+}
