@@ -84,6 +84,9 @@ pub(crate) enum Command {
         /// Sortie JSON sur stdout
         #[arg(long)]
         json: bool,
+        /// Envoie le rapport d'import (compteurs et journaux joints) à cette adresse
+        #[arg(long, value_name = "EMAIL")]
+        notify: Option<String>,
     },
 }
 

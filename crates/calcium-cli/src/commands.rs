@@ -31,8 +31,8 @@ pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Batch(command) => batch::run(&store, &settings, command).await,
         Command::Student(command) => student::run(&store, command).await,
-        Command::Import { file, model, dry_run, json } => {
-            import::run(&settings, &store, &file, &model, dry_run, json).await
+        Command::Import { file, model, dry_run, json, notify } => {
+            import::run(&settings, &store, &file, &model, dry_run, json, notify).await
         }
     };
     store.close().await;

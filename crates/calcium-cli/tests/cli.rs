@@ -440,3 +440,49 @@ fn the_daily_import_reads_the_import_folder_and_archives_what_it_imported() {
     assert!(archived[0].to_string_lossy().ends_with("_calcium.csv"));
     assert!(env.dir.path().join("import/logs").exists());
 }
+
+#[test]
+fn the_import_report_is_mailed_and_a_mail_failure_never_fails_the_import() {
+    let env = Env::sqlite();
+    let sink = calcium_test_support::SmtpSink::start();
+    let file = env.dir.path().join("etudiants.csv");
+    std::fs::write(
+        &file,
+        student_file(&[&student_line("1234567890V", "Lefèvre", "F"), &student_line("", "Martin", "X")]),
+    )
+    .unwrap();
+    let with_smtp = |command: &mut Command, port: u16| {
+        command
+            .env("CALCIUM_SMTP_HOST", "127.0.0.1")
+            .env("CALCIUM_SMTP_PORT", port.to_string())
+            .env("CALCIUM_SMTP_FROM", "calcium@univ-exemple.fr");
+    };
+    let mut command = env.command(&["import", file.to_str().unwrap(), "--notify", "marie.dupont@univ-exemple.fr"]);
+    with_smtp(&mut command, sink.port);
+    assert_success(&command.output().unwrap());
+    let mails = sink.received();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, ["marie.dupont@univ-exemple.fr"]);
+    for attachment in ["log_", "erreurLogs_", "erreurFile_"] {
+        assert!(mails[0].data.contains(attachment), "{attachment} attached");
+    }
+
+    // The relay is down: the import still lands, and its log says the mail did not leave.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    std::fs::write(&file, student_file(&[&student_line("2234567890A", "Garnier", "M")])).unwrap();
+    let mut command =
+        env.command(&["import", file.to_str().unwrap(), "--notify", "marie.dupont@univ-exemple.fr", "--json"]);
+    with_smtp(&mut command, closed);
+    let output = command.output().unwrap();
+    assert_success(&output);
+    let history = env.json(&["batch", "history", "IMP_QUO", "--json"]);
+    assert_eq!(history[0]["status"], "FINISH");
+    assert_eq!(env.json(&["student", "find", "--nom", "garnier", "--json"]).as_array().unwrap().len(), 1);
+    let id = calcium_store::ExecutionId(history[0]["id"].as_i64().unwrap());
+    let log = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = calcium_store::Store::connect(&env.database_url).await.unwrap();
+        store.execution_log(id).await.unwrap()
+    });
+    assert!(log.contains("Rapport non envoyé à marie.dupont@univ-exemple.fr"), "{log}");
+    assert_refused(&env.run(&["import", file.to_str().unwrap(), "--notify", "pas-une-adresse"]), "--notify");
+}

@@ -16,8 +16,10 @@ use crate::row::{ModelDefaults, Nomenclatures, ParseOptions};
 use crate::{FileError, parse_file};
 
 mod logs;
+mod mail;
 mod report;
 
+pub use mail::send_report;
 pub use report::{ImportReport, ReportError, ReportFiles};
 
 /// What to import, and how.
@@ -210,4 +212,10 @@ async fn record_files(store: &Store, options: &ImportOptions<'_>, files: &Report
         store.record_produced_file(&file, options.started_at).await?;
     }
     Ok(())
+}
+
+/// "créés" → "Créés", for the counts written in the log and the mail.
+fn capitalised(label: &str) -> String {
+    let mut chars = label.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -25,6 +25,7 @@ impl Job for DailyImport {
             let settings = &ctx.settings;
             let path = settings.import_dir.join(&settings.import_file);
             let report = import(ctx, &path, &settings.import_model).await?;
+            notify(ctx, settings.import_report_to.as_deref(), &report, &path).await;
             let summary = finish(ctx, &report)?;
             let archived = archive(&path, &settings.import_dir, ctx.now().await?).map_err(JobError::failed)?;
             ctx.log.info(format!("Fichier archivé : {}", archived.display()));
@@ -41,6 +42,8 @@ pub type ReportSlot = Arc<Mutex<Option<ImportReport>>>;
 pub struct ManualImport {
     pub path: PathBuf,
     pub model: String,
+    /// Who receives the report: the user who imported (web) or `--notify` (CLI).
+    pub notify: Option<String>,
     pub report: ReportSlot,
 }
 
@@ -52,6 +55,7 @@ impl Job for ManualImport {
     fn run<'a>(&'a self, ctx: &'a JobContext) -> BoxFuture<'a, Result<JobSummary, JobError>> {
         Box::pin(async move {
             let report = import(ctx, &self.path, &self.model).await?;
+            notify(ctx, self.notify.as_deref(), &report, &self.path).await;
             let outcome = finish(ctx, &report);
             *self.report.lock().unwrap_or_else(|p| p.into_inner()) = Some(report);
             outcome
@@ -79,6 +83,20 @@ async fn import(ctx: &JobContext, path: &Path, model: &str) -> Result<ImportRepo
         started_at: ctx.now().await?,
     };
     run_import(&ctx.store, &options).await.map_err(JobError::failed)
+}
+
+/// Mails the report when someone should get it. A mail that fails is said in the execution's
+/// log and never fails the import (SPEC §4.6).
+async fn notify(ctx: &JobContext, to: Option<&str>, report: &ImportReport, path: &Path) {
+    let Some(to) = to else { return };
+    let Some(mail) = &ctx.settings.mail else {
+        ctx.log.warn(format!("Rapport non envoyé à {to} : aucun serveur SMTP configuré (smtp.host)"));
+        return;
+    };
+    match calcium_import::run::send_report(mail, to, report, path, false).await {
+        Ok(()) => ctx.log.info(format!("Rapport envoyé à {to}")),
+        Err(error) => ctx.log.warn(format!("Rapport non envoyé à {to} : {error}")),
+    }
 }
 
 /// The execution's summary, or its failure when the file was refused as a whole.

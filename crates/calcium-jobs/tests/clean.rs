@@ -24,6 +24,8 @@ fn settings(output: &std::path::Path) -> JobSettings {
         import_file: "calcium.csv".into(),
         import_log_dir: output.join("logs"),
         import_model: "APOGEE".into(),
+        import_report_to: None,
+        mail: None,
         output_dir: output.to_path_buf(),
     }
 }

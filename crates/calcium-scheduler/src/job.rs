@@ -88,7 +88,11 @@ pub struct JobSettings {
     pub import_file: String,
     pub import_log_dir: PathBuf,
     pub import_model: String,
+    /// Who receives the report of the daily import (`import.report_to`).
+    pub import_report_to: Option<String>,
     pub output_dir: PathBuf,
+    /// The SMTP relay; `None` when `smtp.host` is not set (no mail is sent).
+    pub mail: Option<calcium_mail::MailSettings>,
 }
 
 /// The log of one execution: what the job says it did, kept with the execution (and sent

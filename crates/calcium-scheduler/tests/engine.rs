@@ -95,6 +95,8 @@ fn settings() -> JobSettings {
         import_file: "calcium.csv".into(),
         import_log_dir: "import/logs".into(),
         import_model: "APOGEE".into(),
+        import_report_to: None,
+        mail: None,
         output_dir: "output".into(),
     }
 }

@@ -10,6 +10,10 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+mod smtp;
+
+pub use smtp::{ReceivedMail, SmtpSink};
+
 use calcium_store::{BackendKind, Store};
 use sqlx::Connection;
 

@@ -4,7 +4,9 @@ use calcium_scheduler::{JobSettings, Registry, Scheduler, SchedulerConfig, TimeS
 use calcium_store::Store;
 use jiff::SignedDuration;
 
-use crate::config::Settings;
+use calcium_mail::{MailSettings, Security};
+
+use crate::config::{Settings, SmtpTls};
 
 pub(crate) fn job_settings(settings: &Settings) -> JobSettings {
     JobSettings {
@@ -20,8 +22,28 @@ pub(crate) fn job_settings(settings: &Settings) -> JobSettings {
         import_file: settings.import_file.clone(),
         import_log_dir: settings.import_log_dir.clone(),
         import_model: settings.import_model.clone(),
+        import_report_to: settings.import_report_to.as_ref().map(|email| email.as_str().to_owned()),
         output_dir: settings.output_dir.clone(),
+        mail: mail_settings(settings),
     }
+}
+
+/// The SMTP relay of the configuration, if `smtp.host` is set.
+pub(crate) fn mail_settings(settings: &Settings) -> Option<MailSettings> {
+    let smtp = settings.smtp.as_ref()?;
+    Some(MailSettings {
+        host: smtp.host.clone(),
+        port: smtp.port,
+        from: smtp.from.as_str().to_owned(),
+        username: smtp.username.clone(),
+        password: smtp.password.as_ref().map(|secret| secret.expose().to_owned()),
+        security: match smtp.tls {
+            SmtpTls::None => Security::None,
+            SmtpTls::StartTls => Security::StartTls,
+            SmtpTls::Tls => Security::Tls,
+        },
+        timeout: std::time::Duration::from_secs(30),
+    })
 }
 
 pub(crate) fn lease(settings: &Settings) -> SignedDuration {

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use calcium_core::user::Email;
 use calcium_core::{BatchCode, Trigger};
 use calcium_import::{ImportOptions, ImportReport, run_import};
 use calcium_jobs::ManualImport;
@@ -20,7 +21,12 @@ pub(crate) async fn run(
     model: &str,
     dry_run: bool,
     json: bool,
+    notify: Option<String>,
 ) -> Result<(), Failure> {
+    let notify = notify
+        .map(|address| Email::parse(&address).map(|email| email.as_str().to_owned()))
+        .transpose()
+        .map_err(|e| Failure::refused(format!("--notify : {e}")))?;
     let model = match store.get_import_model(&model.trim().to_uppercase()).await {
         Ok(model) => model,
         Err(DbError::NotFound(_)) => {
@@ -42,9 +48,13 @@ pub(crate) async fn run(
             time_zone: &settings.time_zone,
             started_at: store.database_now().await?,
         };
-        run_import(store, &options).await.map_err(|e| Failure::Internal(anyhow::Error::new(e)))?
+        let report = run_import(store, &options).await.map_err(|e| Failure::Internal(anyhow::Error::new(e)))?;
+        if let Some(to) = &notify {
+            send_dry_run_report(settings, to, &report, file).await;
+        }
+        report
     } else {
-        recorded_import(settings, store, file, &model.code).await?
+        recorded_import(settings, store, file, &model.code, notify).await?
     };
     print_report(&report, json, dry_run)?;
     if report.refused_as_a_whole() {
@@ -60,9 +70,10 @@ async fn recorded_import(
     store: &Store,
     file: &Path,
     model: &str,
+    notify: Option<String>,
 ) -> Result<ImportReport, Failure> {
     let slot = Arc::new(Mutex::new(None));
-    let job = ManualImport { path: file.to_path_buf(), model: model.to_owned(), report: slot.clone() };
+    let job = ManualImport { path: file.to_path_buf(), model: model.to_owned(), notify, report: slot.clone() };
     let scheduler = super::engine::scheduler_with_registry(settings, store, calcium_jobs::registry().with(job));
     scheduler.register().await?;
     let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "ligne de commande".to_owned());
@@ -97,6 +108,16 @@ async fn recorded_import(
                 execution.message.as_deref().unwrap_or("sans message")
             )))
         }
+    }
+}
+
+async fn send_dry_run_report(settings: &Settings, to: &str, report: &ImportReport, file: &Path) {
+    match super::engine::mail_settings(settings) {
+        None => eprintln!("Rapport non envoyé à {to} : aucun serveur SMTP configuré (smtp.host)"),
+        Some(mail) => match calcium_import::run::send_report(&mail, to, report, file, true).await {
+            Ok(()) => eprintln!("Rapport envoyé à {to}."),
+            Err(error) => eprintln!("Rapport non envoyé à {to} : {error}"),
+        },
     }
 }
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use calcium_core::student::FormatVersion;
 use calcium_core::student::{StudentId, StudentRecord};
 
+use super::capitalised;
 use super::report::{ImportReport, ReportFiles};
 use crate::{Encoding, FileError, RowError};
 
@@ -109,9 +110,4 @@ impl ImportLogs {
             },
         })
     }
-}
-
-fn capitalised(label: &str) -> String {
-    let mut chars = label.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -1,0 +1,80 @@
+//! `kill -9` in the middle of an import: the base holds none of the file, and the execution
+//! shows INTERRUPTED once an instance recovers (SPEC §4.5).
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use calcium_core::{BatchCode, ExecutionStatus};
+use calcium_test_support::{TestBase, backends};
+
+fn calcium(url: &str, dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
+        command.env_remove(name);
+    }
+    command.current_dir(dir).env("CALCIUM_DATABASE_URL", url).stdout(Stdio::null()).stderr(Stdio::null());
+    command
+}
+
+/// A valid file of `count` students, each with its own INE and name.
+fn big_file(count: u64) -> Vec<u8> {
+    let mut text = calcium_core::student::FormatVersion::CURRENT.header_line();
+    text.push_str("\r\n");
+    for i in 0..count {
+        let ine = calcium_core::student::Ine::bea_from_digits(1_000_000_000 + i);
+        let mut cells = vec![String::new(); 46];
+        cells[0] = "2026".into();
+        cells[1] = ine.to_string();
+        cells[4] = format!("Nom{i}");
+        cells[6] = "Zoe".into();
+        cells[9] = "F".into();
+        cells[10] = "01/02/2003".into();
+        cells[11] = "100".into();
+        cells[25] = format!("etudiant{i}@etu.exemple.fr");
+        cells[34] = "0999001A".into();
+        cells[35] = "SCI".into();
+        text.push_str(&cells.join(";"));
+        text.push_str("\r\n");
+    }
+    text.into_bytes()
+}
+
+#[tokio::test]
+async fn an_import_killed_midway_leaves_nothing_and_is_interrupted_after_recovery() {
+    for kind in backends() {
+        let base = TestBase::new(kind).await;
+        let store = base.store.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("gros.csv");
+        std::fs::write(&file, big_file(200_000)).unwrap();
+
+        let mut import = calcium(&base.url, dir.path()).args(["import", file.to_str().unwrap()]).spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while store.running_execution(BatchCode::ImpQuo).await.unwrap().is_none() {
+            assert!(import.try_wait().unwrap().is_none(), "the import ended before it could be killed");
+            assert!(Instant::now() < deadline, "the import never started");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let running = store.running_execution(BatchCode::ImpQuo).await.unwrap().unwrap();
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert!(import.try_wait().unwrap().is_none(), "the import must still be running when killed");
+        import.kill().unwrap(); // SIGKILL
+        import.wait().unwrap();
+        assert_eq!(store.count_students().await.unwrap(), 0, "nothing of the file is in the base");
+
+        // An instance comes up: the dead process's run is INTERRUPTED at once.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut serve =
+            calcium(&base.url, dir.path()).args(["serve", "--listen", &format!("127.0.0.1:{port}")]).spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while store.get_execution(running).await.unwrap().status == ExecutionStatus::Running {
+            assert!(Instant::now() < deadline, "the killed import was not recovered");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(store.get_execution(running).await.unwrap().status, ExecutionStatus::Interrupted);
+        assert_eq!(store.count_students().await.unwrap(), 0);
+        Command::new("kill").args(["-TERM", &serve.id().to_string()]).status().unwrap();
+        serve.wait().unwrap();
+        base.finish().await;
+    }
+}
