@@ -5,6 +5,7 @@
 //! health-service data the batches work on: consultations, relances, the scan basket and
 //! filed documents, vaccinations. The same options always give the same data.
 
+mod apogee;
 mod clock;
 mod documents;
 mod duplicates;
@@ -23,6 +24,7 @@ use jiff::civil::Date;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+pub use apogee::{apogee_file, apogee_line};
 pub use people::{COD_ANU, Population, generate_population, generate_students};
 
 use crate::clock::Clock;

@@ -203,3 +203,28 @@ async fn a_utf8_file_is_read_as_utf8_and_the_log_says_so() {
         base.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_demo_population_imports_and_reimports_unchanged() {
+    for kind in backends() {
+        let base = TestBase::new(kind).await;
+        let store = base.store.clone();
+        let fixture = Fixture::new(&store).await;
+        let today = jiff::civil::date(2026, 11, 28);
+        let population = calcium_demo::generate_population(3000, 11, today);
+        let path = fixture.file("demo.csv", &calcium_demo::apogee_file(&population.records));
+        let report = fixture.import(&store, &path, false, 1).await;
+        assert_eq!(report.lines_read, 3000);
+        assert_eq!(report.created + report.updated + report.rejected, 3000, "{:?}", report.errors.first());
+        // Only planted duplicates may be refused (same person, conflicting identifiers).
+        assert!(
+            report.rejected <= population.duplicate_of.len(),
+            "{} rejected: {:?}",
+            report.rejected,
+            report.errors.first()
+        );
+        let again = fixture.import(&store, &path, false, 2).await;
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, report.created + report.updated));
+        base.finish().await;
+    }
+}

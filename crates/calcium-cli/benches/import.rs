@@ -1,0 +1,132 @@
+//! Benchmark of `calcium import` against the raw loaders of each base, measured in the same
+//! run on the same file: `sqlite3 .import` into a raw table for SQLite, `psql \copy` for
+//! PostgreSQL (SPEC §4 performance targets: first import ≤ 1.5× the raw load on SQLite and
+//! ≤ 2× on PostgreSQL, re-import of the unchanged file ≤ 1×, peak memory for 1 000 000 lines
+//! ≤ 400 MB).
+//!
+//! `cargo bench -p calcium-cli --bench import`; BENCH_IMPORT_LINES=100000,1000000 picks the
+//! sizes (default 100000); PostgreSQL too when TEST_POSTGRES_URL is set.
+
+#![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use calcium_core::student::FormatVersion;
+use calcium_store::BackendKind;
+use calcium_test_support::TestBase;
+
+/// Runs a command under GNU time; returns (wall time, peak resident memory in MB).
+fn timed(command: &mut Command) -> (Duration, f64) {
+    let rss_file = tempfile::NamedTempFile::new().unwrap();
+    let program = command.get_program().to_owned();
+    let args: Vec<_> = command.get_args().map(ToOwned::to_owned).collect();
+    let mut wrapped = Command::new("/usr/bin/time");
+    wrapped.arg("-f").arg("%M").arg("-o").arg(rss_file.path()).arg(program).args(args);
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => wrapped.env(key, value),
+            None => wrapped.env_remove(key),
+        };
+    }
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    let started = Instant::now();
+    let output = wrapped.output().unwrap();
+    let elapsed = started.elapsed();
+    assert!(output.status.success(), "{:?} failed: {}", command, String::from_utf8_lossy(&output.stderr));
+    let kb: f64 = std::fs::read_to_string(rss_file.path()).unwrap().trim().lines().last().unwrap().parse().unwrap();
+    (elapsed, kb / 1024.0)
+}
+
+fn calcium(url: &str, dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
+        command.env_remove(name);
+    }
+    command.current_dir(dir).env("CALCIUM_DATABASE_URL", url).env("RUST_LOG", "error");
+    command
+}
+
+fn report(kind: BackendKind, lines: usize, reference: Duration, first: (Duration, f64), again: (Duration, f64)) {
+    let rate = |d: Duration| lines as f64 / d.as_secs_f64();
+    let name = if kind == BackendKind::Sqlite { "sqlite3 .import" } else { "psql \\copy" };
+    println!(
+        "{kind:?} {lines} lines: raw load ({name}) {:.2} s = {:.0} lines/s",
+        reference.as_secs_f64(),
+        rate(reference)
+    );
+    println!(
+        "{kind:?} {lines} lines: first import {:.2} s = {:.0} lines/s, ratio {:.2}, peak {:.0} MB",
+        first.0.as_secs_f64(),
+        rate(first.0),
+        first.0.as_secs_f64() / reference.as_secs_f64(),
+        first.1
+    );
+    println!(
+        "{kind:?} {lines} lines: re-import unchanged {:.2} s = {:.0} lines/s, ratio {:.2}, peak {:.0} MB",
+        again.0.as_secs_f64(),
+        rate(again.0),
+        again.0.as_secs_f64() / reference.as_secs_f64(),
+        again.1
+    );
+}
+
+async fn bench(kind: BackendKind, lines: usize, file: &Path, dir: &Path) {
+    let base = TestBase::new(kind).await;
+    let reference = match kind {
+        BackendKind::Sqlite => {
+            let raw = dir.join("raw.db");
+            let _ = std::fs::remove_file(&raw);
+            let script = format!(".mode csv\n.separator ;\n.import {} raw\n", file.display());
+            let started = Instant::now();
+            let mut child = Command::new("sqlite3").arg(&raw).stdin(std::process::Stdio::piped()).spawn().unwrap();
+            std::io::Write::write_all(child.stdin.as_mut().unwrap(), script.as_bytes()).unwrap();
+            drop(child.stdin.take());
+            assert!(child.wait().unwrap().success());
+            started.elapsed()
+        }
+        BackendKind::Postgres => {
+            let columns: Vec<String> =
+                FormatVersion::CURRENT.column_names().iter().map(|c| format!("{} text", c.to_lowercase())).collect();
+            let create = format!("CREATE TABLE raw ({})", columns.join(", "));
+            let psql = |command: &str| {
+                let status = Command::new("psql").arg(&base.url).arg("-qc").arg(command).status().unwrap();
+                assert!(status.success());
+            };
+            psql(&create);
+            let started = Instant::now();
+            psql(&format!(
+                "\\copy raw FROM '{}' WITH (FORMAT csv, DELIMITER ';', HEADER true, ENCODING 'WIN1252')",
+                file.display()
+            ));
+            started.elapsed()
+        }
+    };
+    let first = timed(calcium(&base.url, dir).args(["import", file.to_str().unwrap()]));
+    let again = timed(calcium(&base.url, dir).args(["import", file.to_str().unwrap()]));
+    report(kind, lines, reference, first, again);
+    base.finish().await;
+}
+
+#[tokio::main]
+async fn main() {
+    let sizes: Vec<usize> = std::env::var("BENCH_IMPORT_LINES")
+        .unwrap_or_else(|_| "100000".to_owned())
+        .split(',')
+        .map(|n| n.trim().parse().expect("BENCH_IMPORT_LINES: numbers separated by commas"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    for lines in sizes {
+        let today = jiff::civil::date(2026, 11, 28);
+        let population = calcium_demo::generate_population(u32::try_from(lines).unwrap(), 1, today);
+        let file = dir.path().join(format!("calcium-{lines}.csv"));
+        std::fs::write(&file, calcium_demo::apogee_file(&population.records)).unwrap();
+        bench(BackendKind::Sqlite, lines, &file, dir.path()).await;
+        if std::env::var(calcium_test_support::POSTGRES_URL_VAR).is_ok_and(|v| !v.is_empty()) {
+            bench(BackendKind::Postgres, lines, &file, dir.path()).await;
+        }
+    }
+}
