@@ -42,11 +42,8 @@ fn timed(command: &mut Command) -> (Duration, f64) {
 }
 
 fn calcium(url: &str, dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
-    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
-        command.env_remove(name);
-    }
-    command.current_dir(dir).env("CALCIUM_DATABASE_URL", url).env("RUST_LOG", "error");
+    let mut command = calcium_test_support::calcium_command(env!("CARGO_BIN_EXE_calcium"), url, dir);
+    command.env("RUST_LOG", "error");
     command
 }
 

@@ -29,13 +29,8 @@ impl Drop for Server {
 
 fn start_server(url: &str, dir: &std::path::Path) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
-    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
-        command.env_remove(name);
-    }
+    let mut command = calcium_test_support::calcium_command(env!("CARGO_BIN_EXE_calcium"), url, dir);
     let child = command
-        .current_dir(dir)
-        .env("CALCIUM_DATABASE_URL", url)
         .env("RUST_LOG", "warn")
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())

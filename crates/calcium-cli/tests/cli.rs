@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use calcium_test_support::{TestBase, backends};
+use calcium_test_support::{TestBase, backends, calcium_command};
 use serde_json::Value;
 
 /// A working directory and a base for the commands of one test.
@@ -24,11 +24,8 @@ impl Env {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
-        for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
-            command.env_remove(name);
-        }
-        command.current_dir(self.dir.path()).env("CALCIUM_DATABASE_URL", &self.database_url).args(args);
+        let mut command = calcium_command(env!("CARGO_BIN_EXE_calcium"), &self.database_url, self.dir.path());
+        command.args(args);
         command
     }
 

@@ -5,14 +5,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use calcium_core::{BatchCode, ExecutionStatus};
-use calcium_test_support::{TestBase, backends};
+use calcium_test_support::{TestBase, backends, calcium_command};
 
 fn calcium(url: &str, dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
-    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
-        command.env_remove(name);
-    }
-    command.current_dir(dir).env("CALCIUM_DATABASE_URL", url).stdout(Stdio::null()).stderr(Stdio::null());
+    let mut command = calcium_command(env!("CARGO_BIN_EXE_calcium"), url, dir);
+    command.stdout(Stdio::null()).stderr(Stdio::null());
     command
 }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use calcium_core::schedule::ScheduleFields;
 use calcium_core::{BatchCode, ExecutionStatus, Schedule, WallTime, WeekdaySet};
 use calcium_store::{BackendKind, Store};
-use calcium_test_support::{TestBase, backends};
+use calcium_test_support::{TestBase, backends, calcium_command};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
@@ -20,14 +20,9 @@ const SCALE: u32 = 3600;
 const RUN_FOR: Duration = Duration::from_secs(36);
 
 fn spawn_instance(url: &str, dir: &std::path::Path, real_origin: Timestamp, virtual_origin: Timestamp) -> Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
-    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
-        command.env_remove(name);
-    }
+    let mut command = calcium_command(env!("CARGO_BIN_EXE_calcium"), url, dir);
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     command
-        .current_dir(dir)
-        .env("CALCIUM_DATABASE_URL", url)
         // On the sped-up clock: a lease of 2 real seconds, a grace period of 1.
         .env("CALCIUM_SCHEDULER_LEASE_SECONDS", "7200")
         .env("CALCIUM_SCHEDULER_GRACE_MINUTES", "60")
@@ -143,14 +138,9 @@ async fn several_instances_decide_each_occurrence_once_and_survive_a_kill() {
 }
 
 fn spawn_plain_instance(url: &str, dir: &std::path::Path, run_delay_ms: u64) -> Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
-    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
-        command.env_remove(name);
-    }
+    let mut command = calcium_command(env!("CARGO_BIN_EXE_calcium"), url, dir);
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     command
-        .current_dir(dir)
-        .env("CALCIUM_DATABASE_URL", url)
         .env("CALCIUM_SCHEDULER_LEASE_SECONDS", "5")
         .env("RUST_LOG", "warn")
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])

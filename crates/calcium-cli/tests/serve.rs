@@ -9,16 +9,11 @@ use std::time::{Duration, Instant};
 
 use calcium_core::{BatchCode, ExecutionStatus, Trigger};
 use calcium_store::{InstanceRow, NewExecution};
-use calcium_test_support::{TestBase, backends};
+use calcium_test_support::{TestBase, backends, calcium_command};
 use serde_json::Value;
 
 fn calcium(url: &str, dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_calcium"));
-    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
-        command.env_remove(name);
-    }
-    command.current_dir(dir).env("CALCIUM_DATABASE_URL", url);
-    command
+    calcium_command(env!("CARGO_BIN_EXE_calcium"), url, dir)
 }
 
 fn free_port() -> u16 {

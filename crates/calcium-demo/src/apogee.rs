@@ -72,5 +72,36 @@ pub fn apogee_file(records: &[StudentRecord]) -> Vec<u8> {
         text.push_str(&apogee_line(record));
         text.push_str("\r\n");
     }
-    encoding_rs::WINDOWS_1252.encode(&text).0.into_owned()
+    encoding_rs::WINDOWS_1252.encode(&representable(&text)).0.into_owned()
+}
+
+/// Replaces the characters Windows-1252 cannot hold (the ź of Woźniak) by their closest
+/// Latin letters, as the registry's own export does; left alone, the encoder would write an
+/// HTML reference (`&#378;`) whose `;` would split the cell.
+fn representable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut buffer = [0u8; 4];
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        let (_, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buffer));
+        if unmappable {
+            out.push_str(deunicode::deunicode_char(c).unwrap_or("?"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_outside_windows_1252_are_transliterated_not_escaped() {
+        assert_eq!(representable("Woźniak Łukasz Cœur Zoé"), "Wozniak Lukasz Cœur Zoé");
+    }
 }

@@ -10,7 +10,7 @@ use calcium_scheduler::{
     BoxFuture, Job, JobContext, JobError, JobSettings, JobSummary, Registry, Scheduler, SchedulerConfig, TimeSource,
 };
 use calcium_store::{ExecutionRow, LaunchRequest, Store};
-use calcium_test_support::{TestBase, backends};
+use calcium_test_support::on_every_backend;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::Semaphore;
@@ -135,19 +135,6 @@ async fn history(store: &Store, code: BatchCode) -> Vec<ExecutionRow> {
 
 fn statuses(rows: &[ExecutionRow]) -> Vec<(ExecutionStatus, Trigger)> {
     rows.iter().map(|e| (e.status, e.trigger)).collect()
-}
-
-/// Runs `scenario` on a fresh base of every backend.
-async fn on_every_backend<F, Fut>(scenario: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for kind in backends() {
-        let base = TestBase::new(kind).await;
-        scenario(base.store.clone()).await;
-        base.finish().await;
-    }
 }
 
 #[tokio::test]

@@ -11,25 +11,11 @@ use calcium_core::user::Role;
 use calcium_core::{BatchCode, ExecutionStatus, Schedule, Trigger, WallTime, WeekdaySet};
 use calcium_store::{
     DbError, DuplicateCandidate, DuplicateStatus, FileKind, IdentityStat, NewConsultation, NewExecution,
-    NewProducedFile, NewRelance, NewScanDocument, NewUser, NewVaccination, Store, StudentQuery,
+    NewProducedFile, NewRelance, NewScanDocument, NewUser, NewVaccination, StudentQuery,
 };
-use calcium_test_support::{TestBase, backends};
+use calcium_test_support::on_every_backend;
 use jiff::civil::date;
 use jiff::{Timestamp, ToSpan};
-
-/// Runs `scenario` on a fresh base of every backend under test.
-async fn on_every_backend<F, Fut>(scenario: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for kind in backends() {
-        let base = TestBase::new(kind).await;
-        eprintln!("scenario on {kind:?}");
-        scenario(base.store.clone()).await;
-        base.finish().await;
-    }
-}
 
 fn now() -> Timestamp {
     "2026-11-28T10:00:00Z".parse().unwrap()

@@ -96,6 +96,30 @@ impl TestBase {
     }
 }
 
+/// Runs `scenario` on a fresh, bootstrapped base of every backend under test.
+pub async fn on_every_backend<F, Fut>(scenario: F)
+where
+    F: Fn(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for kind in backends() {
+        let base = TestBase::new(kind).await;
+        scenario(base.store.clone()).await;
+        base.finish().await;
+    }
+}
+
+/// The `calcium` binary (`env!("CARGO_BIN_EXE_calcium")` in the caller) run in `dir` on the
+/// base `database_url`, with none of the caller's own `CALCIUM_*` variables.
+pub fn calcium_command(binary: &str, database_url: &str, dir: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new(binary);
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CALCIUM_")) {
+        command.env_remove(name);
+    }
+    command.current_dir(dir).env("CALCIUM_DATABASE_URL", database_url);
+    command
+}
+
 /// The same URL with another database name (keeps `?host=…` and other parameters).
 pub fn with_database(url: &str, database: &str) -> String {
     let (address, query) = match url.split_once('?') {
