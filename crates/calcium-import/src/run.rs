@@ -11,7 +11,7 @@ use calcium_store::{DbError, FileKind, ImportModel, ImportWrite, NewProducedFile
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::plan::{Action, Existing, ines_of, plan, secondary_keys_of};
+use crate::plan::{Action, Existing, ines_of, plan};
 use crate::row::{ModelDefaults, Nomenclatures, ParseOptions};
 use crate::{FileError, parse_file};
 
@@ -175,7 +175,10 @@ async fn nomenclatures(store: &Store) -> Result<Nomenclatures, DbError> {
     ))
 }
 
-/// The students the file may be about, found with a few statements for the whole file.
+/// The students the file may be about, found with a few statements for the whole file. The
+/// secondary keys are only looked up for the lines whose INE the base does not hold: on a
+/// daily re-import nearly every line is found by its INE, and the key look-up, which SQLite
+/// answers by scanning its index, stays small.
 async fn look_up(store: &Store, rows: &[crate::ParsedRow]) -> Result<Existing, DbError> {
     let ines = ines_of(rows);
     let ine_texts: Vec<&str> = ines.iter().map(|ine| ine.as_str()).collect();
@@ -185,7 +188,13 @@ async fn look_up(store: &Store, rows: &[crate::ParsedRow]) -> Result<Existing, D
             by_ine.entry(ine.as_str().to_owned()).or_default().push(student);
         }
     }
-    let keys = secondary_keys_of(rows);
+    let mut seen = std::collections::HashSet::new();
+    let keys: Vec<_> = rows
+        .iter()
+        .filter(|row| row.record.cod_nne.as_ref().is_none_or(|ine| !by_ine.contains_key(ine.as_str())))
+        .map(|row| row.record.secondary_key())
+        .filter(|key| seen.insert(key.clone()))
+        .collect();
     let mut by_secondary_key: HashMap<_, Vec<_>> = HashMap::new();
     for student in store.students_by_secondary_keys(&keys).await? {
         by_secondary_key.entry(student.record.secondary_key()).or_default().push(student);
