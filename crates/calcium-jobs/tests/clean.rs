@@ -12,21 +12,10 @@ use jiff::{SignedDuration, Timestamp};
 
 fn settings(output: &std::path::Path) -> JobSettings {
     JobSettings {
-        time_zone: TimeZone::get("Europe/Paris").unwrap(),
-        lease: SignedDuration::from_secs(60),
-        executions_days: 90,
-        keep_last: 20,
-        import_logs_days: 90,
-        relances_days: 365,
-        scan_days: 30,
-        rappel_days: 30,
         import_dir: output.join("import"),
-        import_file: "calcium.csv".into(),
         import_log_dir: output.join("logs"),
-        import_model: "APOGEE".into(),
-        import_report_to: None,
-        mail: None,
         output_dir: output.to_path_buf(),
+        ..JobSettings::spec_defaults(TimeZone::get("Europe/Paris").unwrap())
     }
 }
 
@@ -49,7 +38,15 @@ async fn finished(store: &Store, batch: BatchCode, started_at: Timestamp) {
         .await
         .unwrap();
     store
-        .finish_execution(id, ExecutionStatus::Finish, started_at + SignedDuration::from_secs(2), None, None)
+        .finish_run(
+            id,
+            ExecutionStatus::Finish,
+            started_at + SignedDuration::from_secs(2),
+            SignedDuration::from_secs(60),
+            None,
+            None,
+            None,
+        )
         .await
         .unwrap();
 }

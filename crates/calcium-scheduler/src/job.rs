@@ -95,6 +95,30 @@ pub struct JobSettings {
     pub mail: Option<calcium_mail::MailSettings>,
 }
 
+impl JobSettings {
+    /// The defaults of SPEC §5 in time zone `time_zone`; the command line overrides them from
+    /// the configuration, tests from what they exercise.
+    pub fn spec_defaults(time_zone: TimeZone) -> JobSettings {
+        JobSettings {
+            time_zone,
+            lease: SignedDuration::from_secs(60),
+            executions_days: 90,
+            keep_last: 20,
+            import_logs_days: 90,
+            relances_days: 365,
+            scan_days: 30,
+            rappel_days: 30,
+            import_dir: PathBuf::from("import"),
+            import_file: "calcium.csv".to_owned(),
+            import_log_dir: PathBuf::from("import/logs"),
+            import_model: "APOGEE".to_owned(),
+            import_report_to: None,
+            output_dir: PathBuf::from("output"),
+            mail: None,
+        }
+    }
+}
+
 /// The log of one execution: what the job says it did, kept with the execution (and sent
 /// to tracing). Lines are buffered and written to the base by the engine.
 #[derive(Debug, Clone, Default)]

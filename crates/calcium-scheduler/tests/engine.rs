@@ -82,23 +82,7 @@ fn at(text: &str) -> Timestamp {
 }
 
 fn settings() -> JobSettings {
-    JobSettings {
-        time_zone: paris(),
-        lease: SignedDuration::from_secs(60),
-        executions_days: 90,
-        keep_last: 20,
-        import_logs_days: 90,
-        relances_days: 365,
-        scan_days: 30,
-        rappel_days: 30,
-        import_dir: "import".into(),
-        import_file: "calcium.csv".into(),
-        import_log_dir: "import/logs".into(),
-        import_model: "APOGEE".into(),
-        import_report_to: None,
-        mail: None,
-        output_dir: "output".into(),
-    }
+    JobSettings::spec_defaults(paris())
 }
 
 fn instance(store: &Store, name: &str, registry: Registry, start: Timestamp) -> (Scheduler, TimeSource) {

@@ -123,34 +123,6 @@ impl Store {
         Ok(ExecutionId(id))
     }
 
-    /// Writes the end of a RUNNING execution. Returns `false` when the execution was no longer
-    /// RUNNING (another instance already decided its fate): the verdict is then left alone.
-    pub async fn finish_execution(
-        &self,
-        id: ExecutionId,
-        status: ExecutionStatus,
-        finished_at: Timestamp,
-        summary: Option<&serde_json::Value>,
-        message: Option<&str>,
-    ) -> Result<bool> {
-        let summary = summary.map(serde_json::Value::to_string);
-        let updated = on_backend!(self, |pool| {
-            sqlx::query(
-                "UPDATE execution SET status = $2, finished_at = $3, summary = $4, message = $5 \
-                 WHERE id = $1 AND status = 'RUNNING'",
-            )
-            .bind(id.0)
-            .bind(status.as_str())
-            .bind(to_millis(finished_at))
-            .bind(summary)
-            .bind(message)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(updated == 1)
-    }
-
     /// Appends text to the execution's own log.
     pub async fn append_execution_log(&self, id: ExecutionId, text: &str) -> Result<()> {
         on_backend!(self, |pool| {

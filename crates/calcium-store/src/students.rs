@@ -114,11 +114,7 @@ impl Store {
         execution_id: Option<i64>,
         now: Timestamp,
     ) -> Result<StudentId> {
-        let sql = format!(
-            "INSERT INTO student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) \
-             VALUES ({}) RETURNING id",
-            placeholders(1..=53)
-        );
+        let sql = format!("{}VALUES ({}) RETURNING id", insert_head(), placeholders(1..=53));
         let id: i64 = on_backend!(self, |pool| {
             bind_student!(
                 sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())),
@@ -143,8 +139,7 @@ impl Store {
         execution_id: Option<i64>,
         now: Timestamp,
     ) -> Result<u64> {
-        let head =
-            format!("INSERT INTO student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) ");
+        let head = insert_head();
         let now = to_millis(now);
         let mut inserted = 0;
         on_backend!(self, |pool| {
@@ -171,13 +166,7 @@ impl Store {
         execution_id: Option<i64>,
         now: Timestamp,
     ) -> Result<()> {
-        let assignments: Vec<String> = RECORD_COLUMNS
-            .split(", ")
-            .chain(KEY_AND_PROVENANCE_COLUMNS.split(", "))
-            .enumerate()
-            .map(|(i, column)| format!("{column} = ${}", i + 1))
-            .collect();
-        let sql = format!("UPDATE student SET {}, updated_at = $52 WHERE id = $53", assignments.join(", "));
+        let sql = update_statement();
         let updated = on_backend!(self, |pool| {
             bind_student!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), bind, record, import_model, execution_id)
                 .bind(to_millis(now))
@@ -287,15 +276,8 @@ impl Store {
     /// Writes an import in one transaction: all of it or, on any failure, nothing (SPEC §4.5).
     /// Returns (created, updated).
     pub async fn apply_import(&self, write: &ImportWrite<'_>) -> Result<(u64, u64)> {
-        let head =
-            format!("INSERT INTO student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) ");
-        let assignments: Vec<String> = RECORD_COLUMNS
-            .split(", ")
-            .chain(KEY_AND_PROVENANCE_COLUMNS.split(", "))
-            .enumerate()
-            .map(|(i, column)| format!("{column} = ${}", i + 1))
-            .collect();
-        let update = format!("UPDATE student SET {}, updated_at = $52 WHERE id = $53", assignments.join(", "));
+        let head = insert_head();
+        let update = update_statement();
         let now = to_millis(write.now);
         let (model, execution) = (Some(write.import_model), write.execution_id);
         let (mut created, mut updated) = (0, 0);
@@ -333,6 +315,23 @@ impl Store {
             on_backend!(self, |pool| sqlx::query_scalar("SELECT id FROM student ORDER BY id").fetch_all(pool).await?);
         Ok(ids.into_iter().map(StudentId).collect())
     }
+}
+
+/// `INSERT INTO student (…every column…) `, to be followed by VALUES.
+fn insert_head() -> String {
+    format!("INSERT INTO student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) ")
+}
+
+/// The UPDATE of every column of one student, bound like [`bind_student!`] then `updated_at`
+/// ($52) and the id ($53).
+fn update_statement() -> String {
+    let assignments: Vec<String> = RECORD_COLUMNS
+        .split(", ")
+        .chain(KEY_AND_PROVENANCE_COLUMNS.split(", "))
+        .enumerate()
+        .map(|(i, column)| format!("{column} = ${}", i + 1))
+        .collect();
+    format!("UPDATE student SET {}, updated_at = $52 WHERE id = $53", assignments.join(", "))
 }
 
 /// `$1, $2, …` for a VALUES list.

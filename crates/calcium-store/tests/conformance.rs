@@ -17,6 +17,9 @@ use calcium_test_support::on_every_backend;
 use jiff::civil::date;
 use jiff::{Timestamp, ToSpan};
 
+/// Long enough for the runs of these scenarios, which give no heartbeat.
+const LEASE: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
 fn now() -> Timestamp {
     "2026-11-28T10:00:00Z".parse().unwrap()
 }
@@ -161,9 +164,19 @@ async fn the_base_refuses_two_runs_of_a_batch_and_two_claims_of_an_occurrence() 
         // Another batch may run meanwhile.
         store.insert_execution(&running(BatchCode::FerCon, None, now())).await.unwrap();
 
-        assert!(store.finish_execution(first, ExecutionStatus::Finish, now() + 5.seconds(), None, None).await.unwrap());
+        assert!(
+            store
+                .finish_run(first, ExecutionStatus::Finish, now() + 5.seconds(), LEASE, None, None, None)
+                .await
+                .unwrap()
+        );
         // The fate of a finished execution is never written twice.
-        assert!(!store.finish_execution(first, ExecutionStatus::Error, now() + 6.seconds(), None, None).await.unwrap());
+        assert!(
+            !store
+                .finish_run(first, ExecutionStatus::Error, now() + 6.seconds(), LEASE, None, None, None)
+                .await
+                .unwrap()
+        );
         assert_eq!(store.get_execution(first).await.unwrap().status, ExecutionStatus::Finish);
 
         // The same occurrence cannot be claimed again, even once the batch is free.
@@ -171,9 +184,12 @@ async fn the_base_refuses_two_runs_of_a_batch_and_two_claims_of_an_occurrence() 
         assert!(matches!(again, Err(DbError::Conflict { .. })), "{again:?}");
         // Manual launches have no occurrence and do not collide with each other.
         let manual = store.insert_execution(&running(BatchCode::Clean, None, now() + 1.minute())).await.unwrap();
-        store.finish_execution(manual, ExecutionStatus::Finish, now() + 2.minutes(), None, None).await.unwrap();
+        store.finish_run(manual, ExecutionStatus::Finish, now() + 2.minutes(), LEASE, None, None, None).await.unwrap();
         let manual2 = store.insert_execution(&running(BatchCode::Clean, None, now() + 3.minutes())).await.unwrap();
-        store.finish_execution(manual2, ExecutionStatus::Error, now() + 4.minutes(), None, Some("boom")).await.unwrap();
+        store
+            .finish_run(manual2, ExecutionStatus::Error, now() + 4.minutes(), LEASE, None, Some("boom"), None)
+            .await
+            .unwrap();
     })
     .await;
 }
@@ -185,7 +201,10 @@ async fn history_is_newest_first_and_last_execution_ignores_missed_and_skipped()
         let summary = serde_json::json!({"paires": 3});
         store.append_execution_log(id, "début\n").await.unwrap();
         store.append_execution_log(id, "fin\n").await.unwrap();
-        store.finish_execution(id, ExecutionStatus::Finish, now() + 131.seconds(), Some(&summary), None).await.unwrap();
+        store
+            .finish_run(id, ExecutionStatus::Finish, now() + 131.seconds(), LEASE, Some(&summary), None, None)
+            .await
+            .unwrap();
         let missed = NewExecution {
             status: ExecutionStatus::Missed,
             trigger: Trigger::Schedule,
@@ -512,6 +531,44 @@ async fn import_lookups_are_bulk_and_an_import_write_is_all_or_nothing() {
         assert!(store.apply_import(&broken).await.is_err());
         assert_eq!(store.count_students().await.unwrap(), 3);
         assert_eq!(store.get_student(a).await.unwrap().record, with_ine);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_run_that_lost_its_lease_cannot_write_its_end_and_its_flag_is_lowered_on_reaping() {
+    on_every_backend(|store| async move {
+        let lease = jiff::SignedDuration::from_secs(60);
+        assert_eq!(
+            store.request_launch(BatchCode::Clean, "admin", now()).await.unwrap(),
+            calcium_store::LaunchRequest::Accepted
+        );
+        let unregistered = store.claim_launch(BatchCode::Clean, "instance-a", now()).await;
+        assert!(unregistered.is_err(), "an unregistered instance cannot hold a run");
+        store
+            .register_instance(&calcium_store::InstanceRow {
+                id: "instance-a".into(),
+                host: "h".into(),
+                pid: 1,
+                version: "0".into(),
+                started_at: now(),
+                heartbeat_at: now(),
+                stopped_at: None,
+            })
+            .await
+            .unwrap();
+        let run = store.claim_launch(BatchCode::Clean, "instance-a", now()).await.unwrap().unwrap();
+        assert!(store.claim_launch(BatchCode::Clean, "instance-a", now()).await.unwrap().is_none(), "answered once");
+        assert!(store.renew_lease(run, now() + 30.seconds(), lease).await.unwrap());
+        // Two minutes without a heartbeat: the end is refused, the run is still RUNNING…
+        let late = now() + 150.seconds();
+        assert!(!store.finish_run(run, ExecutionStatus::Finish, late, lease, None, None, None).await.unwrap());
+        assert_eq!(store.get_execution(run).await.unwrap().status, ExecutionStatus::Running);
+        // …until any instance reaps it, which also lowers the launch flag.
+        let reaped = store.reap_runs(late, lease, None, "bail expiré").await.unwrap();
+        assert_eq!(reaped.iter().map(|r| r.id).collect::<Vec<_>>(), [run]);
+        assert_eq!(store.get_execution(run).await.unwrap().status, ExecutionStatus::Interrupted);
+        assert!(!store.get_batch(BatchCode::Clean).await.unwrap().launch_now);
     })
     .await;
 }

@@ -83,7 +83,10 @@ async fn the_last_run_column_shows_finished_and_running_executions_in_local_time
         };
         let id = store.insert_execution(&new(BatchCode::Doublons, ExecutionStatus::Running, started)).await.unwrap();
         let finished: Timestamp = "2017-07-21T01:02:35Z".parse().unwrap();
-        store.finish_execution(id, ExecutionStatus::Finish, finished, None, None).await.unwrap();
+        store
+            .finish_run(id, ExecutionStatus::Finish, finished, jiff::SignedDuration::from_hours(1), None, None, None)
+            .await
+            .unwrap();
         // A MISSED occurrence after it does not replace it.
         let missed = new(BatchCode::Doublons, ExecutionStatus::Missed, "2017-07-24T01:00:00Z".parse().unwrap());
         store.insert_execution(&NewExecution { occurrence: Some(missed.started_at), ..missed }).await.unwrap();
