@@ -2,11 +2,13 @@
 //! the identifiers and values they hold, and the normalised secondary keys used for matching.
 
 mod columns;
+mod fingerprint;
 mod identifiers;
 mod record;
 mod values;
 
 pub use columns::{Column, FormatVersion};
+pub use fingerprint::Fingerprint;
 pub use identifiers::{IdentifierError, Ine, Nir};
 pub use record::{MandatoryValues, Student, StudentId, StudentRecord};
 pub use values::{BirthDate, BirthDateError, Sexe, ValueError, YearOrDate, parse_year};

@@ -102,9 +102,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             last_execution_id: None,
         };
         if let Some(ine) = &student.record.cod_nne {
-            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(student.clone());
+            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(student.clone().into());
         }
-        existing.by_secondary_key.entry(student.record.secondary_key()).or_default().push(student);
+        existing.by_secondary_key.entry(student.record.secondary_key()).or_default().push(student.into());
     }
 
     let started = Instant::now();

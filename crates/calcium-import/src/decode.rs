@@ -26,13 +26,9 @@ impl Encoding {
     /// Detects the encoding of a whole file. A pure-ASCII file is the expected ISO-8859-1: both
     /// readings agree, and saying "UTF-8" would raise a false alarm.
     pub fn detect(bytes: &[u8]) -> Encoding {
-        if bytes.starts_with(BOM) {
-            Encoding::Utf8Bom
-        } else if !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {
-            Encoding::Utf8
-        } else {
-            Encoding::Windows1252
-        }
+        let mut sniffer = EncodingSniffer::default();
+        sniffer.feed(bytes);
+        sniffer.finish()
     }
 
     /// The French label for the log, e.g. `ISO-8859-1 (lu comme Windows-1252)`.
@@ -97,7 +93,76 @@ impl LineEnding {
     }
 }
 
-/// One non-blank line of the file.
+/// Detects the encoding of a file read piece by piece, so a large file is never held whole:
+/// the same answer as reading it at once, whatever the pieces' sizes.
+#[derive(Debug, Clone)]
+pub struct EncodingSniffer {
+    /// The first bytes, until there are enough to look for the BOM.
+    head: Vec<u8>,
+    bom: Option<bool>,
+    ascii: bool,
+    utf8: bool,
+    /// The start of a UTF-8 sequence cut by the end of the previous piece.
+    pending: Vec<u8>,
+}
+
+impl Default for EncodingSniffer {
+    fn default() -> EncodingSniffer {
+        EncodingSniffer { head: Vec::new(), bom: None, ascii: true, utf8: true, pending: Vec::new() }
+    }
+}
+
+impl EncodingSniffer {
+    pub fn feed(&mut self, mut piece: &[u8]) {
+        if self.bom.is_none() {
+            let wanted = BOM.len() - self.head.len();
+            self.head.extend_from_slice(&piece[..wanted.min(piece.len())]);
+            if self.head.len() == BOM.len() || !BOM.starts_with(&self.head) {
+                self.bom = Some(self.head == BOM);
+            }
+        }
+        self.ascii &= piece.is_ascii();
+        if !self.utf8 || self.ascii {
+            return;
+        }
+        if !self.pending.is_empty() {
+            // Complete the cut sequence with the bytes it still needs, then check it alone.
+            let width = match self.pending[0] {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            let needed = (width - self.pending.len()).min(piece.len());
+            self.pending.extend_from_slice(&piece[..needed]);
+            piece = &piece[needed..];
+            if self.pending.len() < width {
+                return;
+            }
+            self.utf8 = std::str::from_utf8(&self.pending).is_ok();
+            self.pending.clear();
+        }
+        match std::str::from_utf8(piece) {
+            Ok(_) => {}
+            // A sequence cut by the end of the piece: judged with the next one.
+            Err(error) if error.error_len().is_none() => self.pending.extend_from_slice(&piece[error.valid_up_to()..]),
+            Err(_) => self.utf8 = false,
+        }
+    }
+
+    /// The encoding of everything fed. A pure-ASCII file is the expected ISO-8859-1: both
+    /// readings agree, and saying "UTF-8" would raise a false alarm.
+    pub fn finish(self) -> Encoding {
+        if self.head.starts_with(BOM) {
+            Encoding::Utf8Bom
+        } else if !self.ascii && self.utf8 && self.pending.is_empty() {
+            Encoding::Utf8
+        } else {
+            Encoding::Windows1252
+        }
+    }
+}
+
+/// One non-blank line of the file, borrowed from the reader's buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line<'a> {
     /// 1-based line number in the file; blank lines count.
@@ -110,68 +175,70 @@ pub struct Line<'a> {
     pub text: Cow<'a, str>,
 }
 
-/// Detects the encoding and returns the non-blank lines, lazily, in file order.
-pub fn lines(bytes: &[u8]) -> (Encoding, Lines<'_>) {
-    let encoding = Encoding::detect(bytes);
-    let rest = bytes.strip_prefix(encoding.preamble()).unwrap_or(bytes);
-    (encoding, Lines { rest, number: 0, encoding })
-}
-
-/// The iterator of [`lines`].
-#[derive(Debug, Clone)]
-pub struct Lines<'a> {
-    rest: &'a [u8],
-    /// Number of the last line cut.
-    number: usize,
+/// Reads the non-blank lines of a file in order, one at a time, into one reused buffer.
+#[derive(Debug)]
+pub struct LineReader<R> {
+    reader: R,
     encoding: Encoding,
+    buffer: Vec<u8>,
+    /// Number of the last line read.
+    number: usize,
 }
 
-impl<'a> Lines<'a> {
+impl<R: std::io::BufRead> LineReader<R> {
+    /// `encoding` is the whole file's, detected beforehand ([`EncodingSniffer`]).
+    pub fn new(reader: R, encoding: Encoding) -> LineReader<R> {
+        LineReader { reader, encoding, buffer: Vec::with_capacity(1024), number: 0 }
+    }
+
     pub fn encoding(&self) -> Encoding {
         self.encoding
     }
 
-    /// Cuts the next line, blank or not.
-    fn cut(&mut self) -> Option<(&'a [u8], Option<LineEnding>)> {
-        if self.rest.is_empty() {
-            return None;
+    /// The next non-blank line, or `None` at the end of the file.
+    pub fn next_line(&mut self) -> std::io::Result<Option<Line<'_>>> {
+        loop {
+            let Some((start, end, ending)) = self.read_raw()? else { return Ok(None) };
+            if !self.is_blank(&self.buffer[start..end]) {
+                let raw = &self.buffer[start..end];
+                return Ok(Some(Line { number: self.number, raw, ending, text: self.encoding.decode(raw) }));
+            }
+        }
+    }
+
+    /// Reads the next line into the buffer: where its bytes are, without BOM nor line ending.
+    fn read_raw(&mut self) -> std::io::Result<Option<(usize, usize, Option<LineEnding>)>> {
+        self.buffer.clear();
+        if self.reader.read_until(b'\n', &mut self.buffer)? == 0 {
+            return Ok(None);
         }
         self.number += 1;
-        let (line, ending) = match self.rest.iter().position(|&b| b == b'\n') {
-            Some(end) => {
-                let line = &self.rest[..end];
-                self.rest = &self.rest[end + 1..];
-                match line.strip_suffix(b"\r") {
-                    Some(line) => (line, Some(LineEnding::CrLf)),
-                    None => (line, Some(LineEnding::Lf)),
-                }
-            }
-            // A last line without newline: a trailing CR is still a line ending, not data.
-            None => {
-                let line = std::mem::take(&mut self.rest);
-                (line.strip_suffix(b"\r").unwrap_or(line), None)
-            }
+        let start = if self.number == 1 && self.buffer.starts_with(self.encoding.preamble()) {
+            self.encoding.preamble().len()
+        } else {
+            0
         };
-        Some((line, ending))
+        let mut end = self.buffer.len();
+        let ending = if self.buffer[start..].ends_with(b"\r\n") {
+            end -= 2;
+            Some(LineEnding::CrLf)
+        } else if self.buffer[start..].ends_with(b"\n") {
+            end -= 1;
+            Some(LineEnding::Lf)
+        } else {
+            // A last line without newline: a trailing CR is still a line ending, not data.
+            if self.buffer[start..].ends_with(b"\r") {
+                end -= 1;
+            }
+            None
+        };
+        Ok(Some((start, end, ending)))
     }
-}
 
-impl<'a> Iterator for Lines<'a> {
-    type Item = Line<'a>;
-
-    fn next(&mut self) -> Option<Line<'a>> {
-        loop {
-            let (raw, ending) = self.cut()?;
-            // Cheap test first: most lines are neither empty nor all ASCII blanks.
-            if raw.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let text = self.encoding.decode(raw);
-            if text.trim().is_empty() {
-                continue;
-            }
-            return Some(Line { number: self.number, raw, ending, text });
-        }
+    /// Blank lines are skipped (they still count in the numbering).
+    fn is_blank(&self, raw: &[u8]) -> bool {
+        // Cheap test first: most lines are neither empty nor all ASCII blanks.
+        raw.iter().all(u8::is_ascii_whitespace) || (!raw.is_ascii() && self.encoding.decode(raw).trim().is_empty())
     }
 }
 
@@ -179,12 +246,26 @@ impl<'a> Iterator for Lines<'a> {
 mod tests {
     use super::*;
 
+    /// (number, raw, text, ending) of a line, owned.
+    type OwnedLine = (usize, Vec<u8>, String, Option<LineEnding>);
+
+    /// Every line of `input`, read the way the import reads a file.
+    fn lines(input: &[u8]) -> (Encoding, Vec<OwnedLine>) {
+        let encoding = Encoding::detect(input);
+        let mut reader = LineReader::new(input, encoding);
+        let mut lines = Vec::new();
+        while let Some(line) = reader.next_line().unwrap() {
+            lines.push((line.number, line.raw.to_vec(), line.text.into_owned(), line.ending));
+        }
+        (encoding, lines)
+    }
+
     /// (number, raw, text) of each line yielded.
     fn check(input: &[u8], expected_encoding: Encoding, expected: &[(usize, &[u8], &str)]) {
         let (encoding, lines) = lines(input);
         assert_eq!(encoding, expected_encoding);
         let actual: Vec<(usize, Vec<u8>, String)> =
-            lines.map(|line| (line.number, line.raw.to_vec(), line.text.into_owned())).collect();
+            lines.into_iter().map(|(number, raw, text, _)| (number, raw, text)).collect();
         let expected: Vec<(usize, Vec<u8>, String)> =
             expected.iter().map(|&(n, raw, text)| (n, raw.to_vec(), text.to_owned())).collect();
         assert_eq!(actual, expected);
@@ -257,7 +338,29 @@ mod tests {
     #[test]
     fn line_endings_are_reported() {
         let (_, lines) = lines(b"a\r\nb\nc");
-        let endings: Vec<_> = lines.map(|line| line.ending).collect();
+        let endings: Vec<_> = lines.into_iter().map(|(_, _, _, ending)| ending).collect();
         assert_eq!(endings, [Some(LineEnding::CrLf), Some(LineEnding::Lf), None]);
+    }
+
+    #[test]
+    fn the_encoding_read_piece_by_piece_is_the_encoding_of_the_whole() {
+        let samples: [&[u8]; 7] = [
+            b"\xEF\xBB\xBFh\nC\xC5\x93ur\n",
+            b"h\nH\xC3\xA9l\xC3\xA8ne \xF0\x9F\x98\x80\n",
+            b"h\nC\x9Cur;\xE9t\xE9\n",
+            b"COD_ANU;NOM\n2026;MARTIN\n",
+            b"\xEF\xBB",
+            b"ok \xC3",
+            b"\xC3\xA9\n\xE9\n",
+        ];
+        for sample in samples {
+            let whole = Encoding::detect(sample);
+            for size in 1..=sample.len() {
+                let mut sniffer = EncodingSniffer::default();
+                sample.chunks(size).for_each(|piece| sniffer.feed(piece));
+                assert_eq!(sniffer.finish(), whole, "{sample:?} in pieces of {size}");
+            }
+        }
+        assert_eq!(Encoding::detect(b"ok \xC3"), Encoding::Windows1252, "a cut sequence at the end is not UTF-8");
     }
 }

@@ -17,11 +17,11 @@ pub mod run;
 mod test_support;
 
 pub use decode::{Encoding, LineEnding};
-pub use file::{ParsedFile, RejectedLine, parse_file};
+pub use file::{FileReader, OpenError, ParsedFile, RejectedLine, Slice, parse_file};
 pub use header::{FileError, check_header};
-pub use plan::{Action, Existing, Planned, Planner, ines_of, plan, secondary_keys_of};
+pub use plan::{Action, Candidate, Existing, Planned, Planner, ines_of, plan, records_needed, secondary_keys_of};
 pub use row::{
     ModelDefaults, Nomenclatures, ParseOptions, ParsedRow, RowError, RowErrorKind, RowWarning, RowWarningKind,
     parse_row,
 };
-pub use run::{ImportError, ImportOptions, ImportReport, run_import};
+pub use run::{ImportError, ImportOptions, ImportReport, Progress, run_import};

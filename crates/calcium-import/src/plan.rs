@@ -20,23 +20,88 @@ mod merge;
 #[cfg(test)]
 mod tests;
 
-use std::collections::hash_map::Entry;
+use std::collections::hash_map::{Entry, RandomState};
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use calcium_core::normalize::SecondaryKey;
-use calcium_core::student::{Ine, Student, StudentId, StudentRecord};
+use calcium_core::student::{Fingerprint, Ine, Student, StudentId, StudentRecord};
+use calcium_store::StudentMatch;
 
 use crate::messages::{self, Subject};
 use crate::row::{ParsedRow, RowError, RowErrorKind};
 
-/// What the caller found in the base for the file's INEs and secondary keys. A key absent from
-/// a map (or mapped to an empty list) means "no student".
+/// A stored student a line may be about, as the bulk look-ups found it. The whole record is
+/// only fetched when a line that reaches the student differs from it ([`records_needed`]): a
+/// line equal to the stored record is recognised by the fingerprint alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: StudentId,
+    pub ine: Option<Ine>,
+    pub key: SecondaryKey,
+    /// `None` for a student stored before fingerprints existed: compared field by field.
+    pub fingerprint: Option<Fingerprint>,
+    pub record: Option<StudentRecord>,
+}
+
+impl From<Student> for Candidate {
+    fn from(student: Student) -> Candidate {
+        Candidate {
+            id: student.id,
+            ine: student.record.cod_nne.clone(),
+            key: student.record.secondary_key(),
+            fingerprint: Some(Fingerprint::of(&student.record)),
+            record: Some(student.record),
+        }
+    }
+}
+
+impl From<StudentMatch> for Candidate {
+    fn from(found: StudentMatch) -> Candidate {
+        Candidate { id: found.id, ine: found.ine, key: found.key, fingerprint: found.fingerprint, record: None }
+    }
+}
+
+/// What the caller found in the base for the INEs and secondary keys of the rows being
+/// planned. A key absent from a map (or mapped to an empty list) means "no student".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Existing {
     /// INE → the students holding it (more than one is MULTIPLE_INE).
-    pub by_ine: HashMap<String, Vec<Student>>,
+    pub by_ine: HashMap<String, Vec<Candidate>>,
     /// Secondary key → the students having it.
-    pub by_secondary_key: HashMap<SecondaryKey, Vec<Student>>,
+    pub by_secondary_key: HashMap<SecondaryKey, Vec<Candidate>>,
+}
+
+impl Existing {
+    /// Gives the fetched whole records to the candidates they belong to.
+    pub fn add_records(&mut self, students: impl IntoIterator<Item = Student>) {
+        let records: HashMap<StudentId, StudentRecord> = students.into_iter().map(|s| (s.id, s.record)).collect();
+        let candidates = self.by_ine.values_mut().chain(self.by_secondary_key.values_mut()).flatten();
+        for candidate in candidates {
+            if let Some(record) = records.get(&candidate.id) {
+                candidate.record = Some(record.clone());
+            }
+        }
+    }
+}
+
+/// The candidates whose whole record the planner may need for `rows`: those reached by a row
+/// (through its INE or its secondary keys) whose fingerprint differs from that row's. A superset
+/// of what [`Planner`] reads, whatever earlier rows claimed.
+pub fn records_needed(rows: &[ParsedRow], existing: &Existing) -> Vec<StudentId> {
+    let mut needed = HashSet::new();
+    for row in rows {
+        let by_ine = row.record.cod_nne.as_ref().and_then(|ine| existing.by_ine.get(ine.as_str()));
+        let by_key = existing.by_secondary_key.get(&row.key);
+        for candidate in by_ine.into_iter().chain(by_key).flatten() {
+            if candidate.record.is_none() && candidate.fingerprint != Some(row.fingerprint) {
+                needed.insert(candidate.id);
+            }
+        }
+    }
+    let mut needed: Vec<StudentId> = needed.into_iter().collect();
+    needed.sort_unstable();
+    needed
 }
 
 /// What applying a line does.
@@ -72,7 +137,7 @@ pub fn ines_of(rows: &[ParsedRow]) -> Vec<Ine> {
 /// Every row's key is given, with or without INE, since whether an INE is found is only known
 /// after the lookup.
 pub fn secondary_keys_of(rows: &[ParsedRow]) -> Vec<SecondaryKey> {
-    let keys: Vec<SecondaryKey> = rows.iter().map(|row| row.record.secondary_key()).collect();
+    let keys: Vec<SecondaryKey> = rows.iter().map(|row| row.key.clone()).collect();
     // Remember which are first seen by reference, so no key is cloned.
     let mut seen = HashSet::with_capacity(keys.len());
     let first: Vec<bool> = keys.iter().map(|key| seen.insert(key)).collect();
@@ -80,51 +145,74 @@ pub fn secondary_keys_of(rows: &[ParsedRow]) -> Vec<SecondaryKey> {
     keys.into_iter().zip(first).filter_map(|(key, first)| first.then_some(key)).collect()
 }
 
-/// Plans every row, in the order given (line order). For a file too large to hold two copies
-/// of its records, drive a [`Planner`] row by row instead and apply each action as it comes.
+/// Plans every row, in the order given (line order), against one look-up for all of them.
 pub fn plan(rows: impl IntoIterator<Item = ParsedRow>, existing: &Existing) -> Vec<Planned> {
     let rows = rows.into_iter();
-    let mut planner = Planner::with_capacity(existing, rows.size_hint().0);
+    let mut planner = Planner::with_capacity(rows.size_hint().0);
     let mut planned = Vec::with_capacity(rows.size_hint().0);
-    planned.extend(rows.map(|row| planner.plan_row(row)));
+    planned.extend(rows.map(|row| planner.plan_row(row, existing)));
     planned
 }
 
-/// Plans rows one at a time, remembering what earlier rows of the same file claimed. Rows must
-/// come in line order.
+/// Plans rows one at a time, remembering what earlier rows of the same file claimed, so a file
+/// can be planned slice by slice (each slice with its own look-up). Rows must come in line
+/// order. What it remembers is compact (numbers, not strings): a million lines fit in tens of
+/// megabytes.
 #[derive(Debug)]
-pub struct Planner<'e> {
-    existing: &'e Existing,
+pub struct Planner {
     /// INE → first accepted line that gave it.
-    first_line_of_ine: HashMap<String, usize>,
+    first_line_of_ine: HashMap<PackedIne, usize>,
     /// Students an earlier line of the file updates (or leaves unchanged).
     claimed_ids: HashSet<StudentId>,
-    /// Secondary keys of the students earlier lines create or update.
-    claimed_keys: HashSet<SecondaryKey>,
+    /// Secondary keys of the students earlier lines create or update, as 128-bit digests: two
+    /// different keys collide with odds of about 2⁻¹²⁸ × (lines)².
+    claimed_keys: HashSet<u128>,
+    key_hashers: (RandomState, RandomState),
 }
 
-impl<'e> Planner<'e> {
-    pub fn new(existing: &'e Existing) -> Planner<'e> {
-        Planner::with_capacity(existing, 0)
+impl Default for Planner {
+    fn default() -> Planner {
+        Planner::with_capacity(0)
+    }
+}
+
+/// An INE's eleven ASCII characters in one number: exact, and no allocation per line.
+type PackedIne = u128;
+
+fn packed(ine: &str) -> PackedIne {
+    ine.bytes().fold(0, |packed, byte| packed << 8 | PackedIne::from(byte))
+}
+
+impl Planner {
+    pub fn new() -> Planner {
+        Planner::default()
     }
 
     /// Sized for `rows` rows: on a million lines, rehashing growing sets is a real cost.
-    pub fn with_capacity(existing: &'e Existing, rows: usize) -> Planner<'e> {
+    pub fn with_capacity(rows: usize) -> Planner {
         Planner {
-            existing,
             first_line_of_ine: HashMap::with_capacity(rows),
             claimed_ids: HashSet::with_capacity(rows),
             claimed_keys: HashSet::with_capacity(rows),
+            key_hashers: (RandomState::new(), RandomState::new()),
         }
     }
 
-    /// The decision for the next row.
-    pub fn plan_row(&mut self, row: ParsedRow) -> Planned {
-        Planned { line: row.line, action: self.action(row) }
+    fn key_digest(&self, key: &SecondaryKey) -> u128 {
+        let high = self.key_hashers.0.hash_one(key);
+        let low = self.key_hashers.1.hash_one(key);
+        u128::from(high) << 64 | u128::from(low)
     }
 
-    fn action(&mut self, row: ParsedRow) -> Action {
-        let ParsedRow { line, record, .. } = row;
+    /// The decision for the next row.
+    /// `existing` must hold what the look-ups found for this row's INE and secondary keys,
+    /// and the whole records [`records_needed`] names.
+    pub fn plan_row(&mut self, row: ParsedRow, existing: &Existing) -> Planned {
+        Planned { line: row.line, action: self.action(row, existing) }
+    }
+
+    fn action(&mut self, row: ParsedRow, existing: &Existing) -> Action {
+        let ParsedRow { line, record, fingerprint, key, .. } = row;
         let ine = record.cod_nne.as_ref().map(Ine::as_str);
         let reject = |kind: RowErrorKind, message: String| {
             Action::Rejected(RowError { line, ine: ine.map(str::to_owned), kind, message })
@@ -134,7 +222,7 @@ impl<'e> Planner<'e> {
         let mismatch = || reject(RowErrorKind::SecondaryKeysMismatch, messages::secondary_keys_mismatch(subject));
 
         if let Some(ine) = ine {
-            match self.first_line_of_ine.entry(ine.to_owned()) {
+            match self.first_line_of_ine.entry(packed(ine)) {
                 Entry::Occupied(first) => {
                     return reject(RowErrorKind::DuplicateInFile, messages::duplicate_in_file(ine, *first.get(), line));
                 }
@@ -143,38 +231,36 @@ impl<'e> Planner<'e> {
                 }
             }
         }
-        let existing = self.existing;
-        let key = record.secondary_key();
+        let key_digest = self.key_digest(&key);
 
         // 1–2. The INE, when the base has it.
         if let Some(ine) = ine {
             match existing.by_ine.get(ine).map(Vec::as_slice).unwrap_or_default() {
                 [] => {}
-                [student] if student.record.secondary_key() != key => return mismatch(),
+                [student] if student.key != key => return mismatch(),
                 [student] if self.claimed_ids.contains(&student.id) => return ambiguous(),
-                [student] => return self.update(student, record, key),
+                [student] => return self.update(student, record, fingerprint, key_digest),
                 _ => return reject(RowErrorKind::MultipleIne, messages::multiple_ine(ine)),
             }
         }
 
         // 3. The secondary keys, when the INE is absent from the base or not given.
-        if self.claimed_keys.contains(&key) {
+        if self.claimed_keys.contains(&key_digest) {
             return ambiguous();
         }
         match existing.by_secondary_key.get(&key).map(Vec::as_slice).unwrap_or_default() {
             [] => {
-                self.claimed_keys.insert(key);
+                self.claimed_keys.insert(key_digest);
                 Action::Create(record)
             }
             [student] => {
-                let other_ine =
-                    matches!((ine, &student.record.cod_nne), (Some(ine), Some(stored)) if stored.as_str() != ine);
+                let other_ine = matches!((ine, &student.ine), (Some(ine), Some(stored)) if stored.as_str() != ine);
                 if other_ine {
                     mismatch()
                 } else if self.claimed_ids.contains(&student.id) {
                     ambiguous()
                 } else {
-                    self.update(student, record, key)
+                    self.update(student, record, fingerprint, key_digest)
                 }
             }
             _ => ambiguous(),
@@ -182,11 +268,15 @@ impl<'e> Planner<'e> {
     }
 
     /// The line is `student`: merge, and tell whether anything changes.
-    fn update(&mut self, student: &Student, record: StudentRecord, key: SecondaryKey) -> Action {
+    fn update(&mut self, student: &Candidate, record: StudentRecord, fingerprint: Fingerprint, key: u128) -> Action {
         self.claimed_ids.insert(student.id);
         self.claimed_keys.insert(key);
-        let merged = merge::merge(&student.record, record);
-        if merged == student.record {
+        if student.fingerprint == Some(fingerprint) {
+            return Action::Unchanged(student.id);
+        }
+        let stored = student.record.as_ref().expect("records_needed names every record a differing line merges with");
+        let merged = merge::merge(stored, record);
+        if &merged == stored {
             Action::Unchanged(student.id)
         } else {
             Action::Update { id: student.id, record: merged }

@@ -144,7 +144,7 @@ pub fn parse_row(
         daa_ens_sup,
         identifiant: text_cell(IDENTIFIANT),
     };
-    Ok(ParsedRow { line, record, warnings })
+    Ok(ParsedRow::new(line, record, warnings))
 }
 
 /// The warnings of an accepted line, in column order.

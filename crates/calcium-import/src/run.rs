@@ -1,19 +1,25 @@
-//! One import, end to end (SPEC §4): read the file, check it, look the students up in bulk,
-//! write everything in one transaction (or nothing), write the three log files, and report.
+//! One import, end to end (SPEC §4): read the file slice by slice, check it, look each slice's
+//! students up in bulk, write everything in one transaction (or nothing), write the three log
+//! files as it goes, and report.
 //!
 //! The only module of this crate that does IO. It decides nothing the pure modules decide.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use calcium_core::reference::NomenclatureKind;
-use calcium_store::{DbError, FileKind, ImportModel, ImportWrite, NewProducedFile, Store};
+use calcium_core::student::{StudentId, StudentRecord};
+use calcium_store::{DbError, FileKind, ImportMode, ImportModel, ImportSession, ImportWrite, NewProducedFile, Store};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::plan::{Action, Existing, ines_of, plan};
-use crate::row::{ModelDefaults, Nomenclatures, ParseOptions};
-use crate::{FileError, parse_file};
+use crate::FileError;
+use crate::decode::{Encoding, EncodingSniffer, LineEnding};
+use crate::file::{FileReader, OpenError, Slice};
+use crate::plan::{Action, Existing, Planner, ines_of, records_needed};
+use crate::row::{ModelDefaults, Nomenclatures, ParseOptions, ParsedRow, RowError, RowWarning};
 
 mod logs;
 mod mail;
@@ -22,8 +28,24 @@ mod report;
 pub use mail::send_report;
 pub use report::{ImportReport, ReportError, ReportFiles};
 
+/// Data lines per slice: what is parsed, looked up, planned and written at once. Large enough
+/// that each statement carries real work, small enough that memory stays flat.
+const SLICE_LINES: usize = 10_000;
+
+/// Slices parsed ahead while the base works on the current one.
+const SLICES_AHEAD: usize = 2;
+
+/// How far an import has gone, for a progress bar or the batch page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Data lines done.
+    pub done: u64,
+    /// Data lines in the file, counted before starting (blank lines included until the end).
+    pub total: u64,
+}
+
 /// What to import, and how.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ImportOptions<'a> {
     pub path: &'a Path,
     pub model: &'a ImportModel,
@@ -35,6 +57,22 @@ pub struct ImportOptions<'a> {
     pub time_zone: &'a TimeZone,
     /// When the import started: names the log files and stamps the written students.
     pub started_at: Timestamp,
+    /// Told after every slice.
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// Asked after every slice: `true` stops the import, which then writes nothing.
+    pub cancelled: Option<&'a (dyn Fn() -> bool + Sync)>,
+}
+
+impl std::fmt::Debug for ImportOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("path", &self.path)
+            .field("model", &self.model.code)
+            .field("dry_run", &self.dry_run)
+            .field("execution_id", &self.execution_id)
+            .field("log_dir", &self.log_dir)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What stops an import before or while it writes. A file refused as a whole is not an error
@@ -45,9 +83,15 @@ pub enum ImportError {
     Db(#[from] DbError),
     #[error("fichier {path} : {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("import arrêté à la demande : rien n'a été enregistré")]
+    Cancelled,
 }
 
 /// Runs one import. The base holds all of the file's accepted changes, or none of them.
+///
+/// The file is read twice: once to detect its encoding (which the whole file decides) and
+/// count its lines, then slice by slice; a reader thread parses the next slices while the base
+/// works on the current one. Memory stays flat whatever the file's size.
 pub async fn run_import(store: &Store, options: &ImportOptions<'_>) -> Result<ImportReport, ImportError> {
     let local = options.started_at.to_zoned_datetime(options.time_zone.clone());
     let stamp = format!(
@@ -55,73 +99,228 @@ pub async fn run_import(store: &Store, options: &ImportOptions<'_>) -> Result<Im
         local.strftime("%Y%m%d_%H%M%S"),
         options.execution_id.map_or_else(|| "essai".to_owned(), |id| id.to_string())
     );
-    let mut log = logs::ImportLogs::new(options.log_dir, &stamp, options.path, &options.model.code, options.dry_run);
+    let io_error = |source: std::io::Error| ImportError::Io { path: options.path.to_path_buf(), source };
+    let mut log = logs::ImportLogs::create(options.log_dir, &stamp, options.path, &options.model.code, options.dry_run)
+        .map_err(|(path, source)| ImportError::Io { path, source })?;
 
-    let bytes = match read(options.path).await {
-        Ok(bytes) => bytes,
+    let survey = match survey(options.path.to_path_buf()).await {
+        Ok(survey) => survey,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let refusal = FileError::NotFound(options.path.display().to_string());
             return finish_refused(store, options, log, &refusal).await;
         }
-        Err(source) => return Err(ImportError::Io { path: options.path.to_path_buf(), source }),
+        Err(source) => return Err(io_error(source)),
     };
+    let file = std::fs::File::open(options.path).map_err(io_error)?;
+    let reader = match FileReader::open(BufReader::with_capacity(1 << 20, file), survey.encoding) {
+        Ok(reader) => reader,
+        Err(OpenError::Refused(refusal)) => return finish_refused(store, options, log, &refusal).await,
+        Err(OpenError::Io(source)) => return Err(io_error(source)),
+    };
+    log.opened(reader.encoding(), reader.version).map_err(log_error)?;
+    let mut report = ImportReport::new(&options.model.code, reader.encoding(), 0);
+    let error_file_head = reader.error_file_head();
+    let line_ending = reader.line_ending;
 
     let parse_options = ParseOptions {
         today: local.date(),
         defaults: ModelDefaults { etb: options.model.default_etb.clone(), cmp: options.model.default_cmp.clone() },
         nomenclatures: nomenclatures(store).await?,
     };
-    let mut parsed = match parse_file(&bytes, &parse_options) {
-        Ok(parsed) => parsed,
-        Err(refusal) => return finish_refused(store, options, log, &refusal).await,
-    };
-    log.opened(parsed.encoding, parsed.version);
-
-    let existing = look_up(store, &parsed.rows).await?;
-    let mut report = ImportReport::new(&options.model.code, parsed.encoding, parsed.data_lines());
-    for warning in &parsed.warnings {
-        report.warnings += 1;
-        log.warning(&warning.message);
-    }
-    let mut rejected_lines: Vec<usize> = Vec::new();
-    for rejected in &parsed.rejected {
-        rejected_lines.push(rejected.error.line);
-        report.reject(&rejected.error);
-    }
-
-    let planned = plan(std::mem::take(&mut parsed.rows), &existing);
-    let mut creates = Vec::new();
-    let mut updates = Vec::new();
-    // Operations in line order for the log, whatever step decided them.
-    let mut operations: Vec<(usize, logs::Operation<'_>)> =
-        parsed.rejected.iter().map(|r| (r.error.line, logs::Operation::Rejected(&r.error))).collect();
-    for step in &planned {
-        match &step.action {
-            Action::Create(record) => {
-                creates.push(record);
-                report.created += 1;
-                operations.push((step.line, logs::Operation::Created(record)));
-            }
-            Action::Update { id, record } => {
-                updates.push((*id, record));
-                report.updated += 1;
-                operations.push((step.line, logs::Operation::Updated(*id, record)));
-            }
-            Action::Unchanged(id) => {
-                report.unchanged += 1;
-                operations.push((step.line, logs::Operation::Unchanged(*id)));
-            }
-            Action::Rejected(error) => {
-                rejected_lines.push(error.line);
-                report.reject(error);
-                operations.push((step.line, logs::Operation::Rejected(error)));
-            }
+    let (slices, reading) = read_in_background(reader, parse_options);
+    let mut slices = slices;
+    let mut session = store.begin_import(if options.dry_run { ImportMode::DryRun } else { ImportMode::Write }).await?;
+    let mut planner = Planner::with_capacity(survey.data_lines);
+    let mut done = 0;
+    let mut timings = Timings::default();
+    loop {
+        let waited = Instant::now();
+        let Some(slice) = slices.recv().await else { break };
+        timings.reading += waited.elapsed();
+        let slice = slice.map_err(io_error)?;
+        if options.cancelled.is_some_and(|cancelled| cancelled()) {
+            return Err(ImportError::Cancelled);
+        }
+        let started = Instant::now();
+        let existing = look_up(&mut session, &slice.rows).await?;
+        timings.looking_up += started.elapsed();
+        let started = Instant::now();
+        let outcome = apply_slice(&mut session, &mut planner, slice, existing, options).await?;
+        timings.planning_and_writing += started.elapsed();
+        done += outcome.lines;
+        let started = Instant::now();
+        outcome.report(&mut report, &mut log, &error_file_head, line_ending).map_err(log_error)?;
+        timings.logging += started.elapsed();
+        if let Some(progress) = options.progress {
+            progress(Progress { done: done as u64, total: survey.data_lines.max(done) as u64 });
         }
     }
-    operations.sort_by_key(|(line, _)| *line);
-    report.errors.sort_by_key(|e| e.line);
+    let data_lines = reading.await.map_err(|join| io_error(std::io::Error::other(join)))?;
+    let started = Instant::now();
+    if options.dry_run {
+        session.rollback().await?;
+    } else {
+        session.commit().await?;
+    }
+    timings.committing = started.elapsed();
+    tracing::debug!(?timings, "import de {data_lines} lignes");
+    if let Some(progress) = options.progress {
+        progress(Progress { done: data_lines as u64, total: data_lines as u64 });
+    }
 
-    if !options.dry_run {
+    report.lines_read = data_lines;
+    report.status = "FINISH";
+    log.counts(&report).map_err(log_error)?;
+    report.files = log.finish().map_err(log_error)?;
+    record_files(store, options, &report.files).await?;
+    Ok(report)
+}
+
+/// Where an import's time went, for `RUST_LOG=calcium_import=debug`.
+#[derive(Debug, Default)]
+#[allow(dead_code, reason = "read through Debug")]
+struct Timings {
+    /// Waiting for the reader thread (parsing is not keeping up when this grows).
+    reading: Duration,
+    looking_up: Duration,
+    planning_and_writing: Duration,
+    logging: Duration,
+    committing: Duration,
+}
+
+fn log_error((path, source): (PathBuf, std::io::Error)) -> ImportError {
+    ImportError::Io { path, source }
+}
+
+/// What the first pass over the file tells.
+struct Survey {
+    encoding: Encoding,
+    /// Lines after the first, blank ones included: the total shown while importing.
+    data_lines: usize,
+}
+
+/// Reads the whole file once, in large pieces, without keeping it.
+async fn survey(path: PathBuf) -> std::io::Result<Survey> {
+    tokio::task::spawn_blocking(move || {
+        let mut file = std::fs::File::open(path)?;
+        let mut sniffer = EncodingSniffer::default();
+        let mut buffer = vec![0; 1 << 20];
+        let (mut newlines, mut last) = (0, b'\n');
+        loop {
+            let read = std::io::Read::read(&mut file, &mut buffer)?;
+            if read == 0 {
+                break;
+            }
+            let piece = &buffer[..read];
+            sniffer.feed(piece);
+            newlines += piece.iter().filter(|&&b| b == b'\n').count();
+            last = piece[read - 1];
+        }
+        let lines = newlines + usize::from(last != b'\n');
+        Ok(Survey { encoding: sniffer.finish(), data_lines: lines.saturating_sub(1) })
+    })
+    .await
+    .unwrap_or_else(|join| Err(std::io::Error::other(join)))
+}
+
+/// Parses the file slice by slice on a blocking thread, a few slices ahead of the consumer.
+/// The thread ends at the end of the file, on a read error (sent as the last item), or when the
+/// consumer stops listening; it returns the number of data lines read.
+fn read_in_background(
+    mut reader: FileReader<BufReader<std::fs::File>>,
+    options: ParseOptions,
+) -> (tokio::sync::mpsc::Receiver<std::io::Result<Slice>>, tokio::task::JoinHandle<usize>) {
+    let (sender, receiver) = tokio::sync::mpsc::channel(SLICES_AHEAD);
+    let reading = tokio::task::spawn_blocking(move || {
+        loop {
+            let next = match reader.next_slice(SLICE_LINES, &options) {
+                Ok(Some(slice)) => Ok(slice),
+                Ok(None) => break,
+                Err(error) => Err(error),
+            };
+            let failed = next.is_err();
+            if sender.blocking_send(next).is_err() || failed {
+                break;
+            }
+        }
+        reader.data_lines()
+    });
+    (receiver, reading)
+}
+
+/// The students a slice may be about: looked up by INE, then by secondary keys for the rows
+/// whose INE the base does not hold (on a daily re-import nearly every line is found by its
+/// INE), then the whole records of those the rows would change.
+async fn look_up(session: &mut ImportSession, rows: &[ParsedRow]) -> Result<Existing, DbError> {
+    let ines = ines_of(rows);
+    let ine_texts: Vec<&str> = ines.iter().map(|ine| ine.as_str()).collect();
+    let mut existing = Existing::default();
+    for found in session.matches_by_ines(&ine_texts).await? {
+        if let Some(ine) = &found.ine {
+            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(found.into());
+        }
+    }
+    let mut seen = HashSet::new();
+    let keys: Vec<_> = rows
+        .iter()
+        .filter(|row| row.record.cod_nne.as_ref().is_none_or(|ine| !existing.by_ine.contains_key(ine.as_str())))
+        .map(|row| &row.key)
+        .filter(|key| seen.insert(*key))
+        .cloned()
+        .collect();
+    for found in session.matches_by_keys(&keys).await? {
+        existing.by_secondary_key.entry(found.key.clone()).or_default().push(found.into());
+    }
+    let needed = records_needed(rows, &existing);
+    let records = session.students_by_ids(&needed).await?;
+    existing.add_records(records);
+    Ok(existing)
+}
+
+/// What one slice came to, ready for the logs and the report.
+struct SliceOutcome {
+    lines: usize,
+    /// Line → the warnings of that line, then what happened to it, in line order.
+    entries: Vec<(usize, Vec<RowWarning>, LogEntry)>,
+    /// (line, bytes) of the rejected lines, in line order.
+    rejected_raw: Vec<(usize, Vec<u8>)>,
+}
+
+enum LogEntry {
+    Created { who: String },
+    Updated { id: StudentId, who: String },
+    Unchanged(StudentId),
+    Rejected(RowError),
+}
+
+/// Plans a slice and writes it (unless it is a dry run).
+async fn apply_slice(
+    session: &mut ImportSession,
+    planner: &mut Planner,
+    mut slice: Slice,
+    existing: Existing,
+    options: &ImportOptions<'_>,
+) -> Result<SliceOutcome, DbError> {
+    let lines = slice.len();
+    let mut entries: Vec<(usize, Vec<RowWarning>, LogEntry)> = Vec::with_capacity(lines);
+    for error in std::mem::take(&mut slice.rejected) {
+        entries.push((error.line, Vec::new(), LogEntry::Rejected(error)));
+    }
+    let mut planned = Vec::with_capacity(slice.rows.len());
+    for mut row in std::mem::take(&mut slice.rows) {
+        let warnings = std::mem::take(&mut row.warnings);
+        planned.push((planner.plan_row(row, &existing), warnings));
+    }
+    let (mut creates, mut updates) = (Vec::new(), Vec::new());
+    for (step, _) in &planned {
+        match &step.action {
+            Action::Create(record) => creates.push(record),
+            Action::Update { id, record } => updates.push((*id, record)),
+            Action::Unchanged(_) | Action::Rejected(_) => {}
+        }
+    }
+    let nothing_to_write = creates.is_empty() && updates.is_empty();
+    if !options.dry_run && !nothing_to_write {
         let write = ImportWrite {
             creates,
             updates,
@@ -129,18 +328,69 @@ pub async fn run_import(store: &Store, options: &ImportOptions<'_>) -> Result<Im
             execution_id: options.execution_id,
             now: options.started_at,
         };
-        store.apply_import(&write).await?;
+        session.write(&write).await?;
     }
+    for (step, warnings) in planned {
+        let entry = match step.action {
+            Action::Create(record) => LogEntry::Created { who: who(&record) },
+            Action::Update { id, record } => LogEntry::Updated { id, who: who(&record) },
+            Action::Unchanged(id) => LogEntry::Unchanged(id),
+            Action::Rejected(error) => LogEntry::Rejected(error),
+        };
+        entries.push((step.line, warnings, entry));
+    }
+    entries.sort_by_key(|(line, _, _)| *line);
+    let rejected_raw = entries
+        .iter()
+        .filter(|(_, _, entry)| matches!(entry, LogEntry::Rejected(_)))
+        .map(|(line, _, _)| (*line, slice.raw_line(*line).unwrap_or_default().to_vec()))
+        .collect();
+    Ok(SliceOutcome { lines, entries, rejected_raw })
+}
 
-    for (line, operation) in &operations {
-        log.operation(*line, operation);
+/// `NOM Prénom (INE …)`, how the log names a student.
+fn who(record: &StudentRecord) -> String {
+    let ine = record.cod_nne.as_ref().map_or_else(|| "sans INE".to_owned(), |ine| format!("INE {ine}"));
+    format!("{} {} ({ine})", record.nom, record.prenom1)
+}
+
+impl SliceOutcome {
+    fn report(
+        self,
+        report: &mut ImportReport,
+        log: &mut logs::ImportLogs,
+        error_file_head: &[u8],
+        ending: LineEnding,
+    ) -> Result<(), (PathBuf, std::io::Error)> {
+        for (line, warnings, entry) in &self.entries {
+            for warning in warnings {
+                report.warnings += 1;
+                log.warning(&warning.message)?;
+            }
+            match entry {
+                LogEntry::Created { who } => {
+                    report.created += 1;
+                    log.operation(*line, logs::Operation::Created(who))?;
+                }
+                LogEntry::Updated { id, who } => {
+                    report.updated += 1;
+                    log.operation(*line, logs::Operation::Updated(*id, who))?;
+                }
+                LogEntry::Unchanged(id) => {
+                    report.unchanged += 1;
+                    log.operation(*line, logs::Operation::Unchanged(*id))?;
+                }
+                LogEntry::Rejected(error) => {
+                    report.reject(error);
+                    log.operation(*line, logs::Operation::Rejected(error))?;
+                }
+            }
+        }
+        for (_, raw) in &self.rejected_raw {
+            log.rejected_line(error_file_head, raw, ending)?;
+        }
+        Ok(())
     }
-    log.counts(&report);
-    let error_csv = (!rejected_lines.is_empty()).then(|| parsed.error_file(rejected_lines.iter().copied()));
-    report.files = log.write(error_csv.as_deref()).map_err(|(path, source)| ImportError::Io { path, source })?;
-    report.status = "FINISH";
-    record_files(store, options, &report.files).await?;
-    Ok(report)
 }
 
 /// A file refused as a whole: nothing imported, the logs say why.
@@ -151,17 +401,10 @@ async fn finish_refused(
     refusal: &FileError,
 ) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport::refused(&options.model.code, refusal);
-    log.refused(refusal);
-    report.files = log.write(None).map_err(|(path, source)| ImportError::Io { path, source })?;
+    log.refused(refusal).map_err(log_error)?;
+    report.files = log.finish().map_err(log_error)?;
     record_files(store, options, &report.files).await?;
     Ok(report)
-}
-
-async fn read(path: &Path) -> std::io::Result<Vec<u8>> {
-    let path = path.to_path_buf();
-    tokio::task::spawn_blocking(move || std::fs::read(path))
-        .await
-        .unwrap_or_else(|join| Err(std::io::Error::other(join)))
 }
 
 async fn nomenclatures(store: &Store) -> Result<Nomenclatures, DbError> {
@@ -173,33 +416,6 @@ async fn nomenclatures(store: &Store) -> Result<Nomenclatures, DbError> {
         etablissements.into_iter().map(|row| row.code),
         composantes.into_iter().map(|row| (row.parent_code, row.code)),
     ))
-}
-
-/// The students the file may be about, found with a few statements for the whole file. The
-/// secondary keys are only looked up for the lines whose INE the base does not hold: on a
-/// daily re-import nearly every line is found by its INE, and the key look-up, which SQLite
-/// answers by scanning its index, stays small.
-async fn look_up(store: &Store, rows: &[crate::ParsedRow]) -> Result<Existing, DbError> {
-    let ines = ines_of(rows);
-    let ine_texts: Vec<&str> = ines.iter().map(|ine| ine.as_str()).collect();
-    let mut by_ine: HashMap<String, Vec<calcium_core::student::Student>> = HashMap::new();
-    for student in store.students_by_ines(&ine_texts).await? {
-        if let Some(ine) = &student.record.cod_nne {
-            by_ine.entry(ine.as_str().to_owned()).or_default().push(student);
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    let keys: Vec<_> = rows
-        .iter()
-        .filter(|row| row.record.cod_nne.as_ref().is_none_or(|ine| !by_ine.contains_key(ine.as_str())))
-        .map(|row| row.record.secondary_key())
-        .filter(|key| seen.insert(key.clone()))
-        .collect();
-    let mut by_secondary_key: HashMap<_, Vec<_>> = HashMap::new();
-    for student in store.students_by_secondary_keys(&keys).await? {
-        by_secondary_key.entry(student.record.secondary_key()).or_default().push(student);
-    }
-    Ok(Existing { by_ine, by_secondary_key })
 }
 
 /// Records the log files so the downloads page offers them and CLEAN purges them (not for a

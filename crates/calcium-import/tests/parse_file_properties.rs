@@ -27,7 +27,7 @@ fn check_invariants(input: &[u8]) {
     assert_eq!(parsed.rows.len() + parsed.rejected.len(), parsed.data_lines());
     for rejected in &parsed.rejected {
         assert_eq!(rejected.raw, nth_line(input, rejected.error.line), "line {}", rejected.error.line);
-        assert_eq!(parsed.raw_line(rejected.error.line), Some(rejected.raw));
+        assert_eq!(parsed.raw_line(rejected.error.line), Some(&rejected.raw[..]));
     }
     let mut numbers: Vec<usize> = parsed.rows.iter().map(|row| row.line).collect();
     numbers.extend(parsed.rejected.iter().map(|r| r.error.line));

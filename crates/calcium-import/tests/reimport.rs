@@ -35,11 +35,11 @@ fn lookups(students: &[Student], ines: &[Ine], keys: &[SecondaryKey]) -> Existin
     let mut existing = Existing::default();
     for student in students {
         if let Some(ine) = student.record.cod_nne.as_ref().filter(|ine| ines.contains(ine)) {
-            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(student.clone());
+            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(student.clone().into());
         }
         let key = student.record.secondary_key();
         if keys.contains(&key) {
-            existing.by_secondary_key.entry(key).or_default().push(student.clone());
+            existing.by_secondary_key.entry(key).or_default().push(student.clone().into());
         }
     }
     existing

@@ -63,6 +63,8 @@ impl Fixture {
             log_dir: &self.dir.path().join("logs"),
             time_zone: &TimeZone::get("Europe/Paris").unwrap(),
             started_at: Timestamp::now(),
+            progress: None,
+            cancelled: None,
         };
         run_import(store, &options).await.unwrap()
     }

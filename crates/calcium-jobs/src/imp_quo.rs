@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use calcium_core::BatchCode;
-use calcium_import::{ImportOptions, ImportReport, run_import};
+use calcium_import::{ImportError, ImportOptions, ImportReport, Progress, run_import};
 use calcium_scheduler::{BoxFuture, Job, JobContext, JobError, JobSummary};
 use calcium_store::DbError;
 
@@ -24,7 +24,7 @@ impl Job for DailyImport {
         Box::pin(async move {
             let settings = &ctx.settings;
             let path = settings.import_dir.join(&settings.import_file);
-            let report = import(ctx, &path, &settings.import_model).await?;
+            let report = import(ctx, &path, &settings.import_model, None).await?;
             notify(ctx, settings.import_report_to.as_deref(), &report, &path).await;
             let summary = finish(ctx, &report)?;
             let archived = archive(&path, &settings.import_dir, ctx.now().await?).map_err(JobError::failed)?;
@@ -37,6 +37,16 @@ impl Job for DailyImport {
 /// Where a manual import leaves its report, for the command line or the page to show.
 pub type ReportSlot = Arc<Mutex<Option<ImportReport>>>;
 
+/// Told of the import's progress as it goes (the command line's progress bar).
+#[derive(Clone)]
+pub struct ProgressHook(pub Arc<dyn Fn(Progress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
+}
+
 /// An import by hand of one file with one model.
 #[derive(Debug, Clone)]
 pub struct ManualImport {
@@ -45,6 +55,7 @@ pub struct ManualImport {
     /// Who receives the report: the user who imported (web) or `--notify` (CLI).
     pub notify: Option<String>,
     pub report: ReportSlot,
+    pub progress: Option<ProgressHook>,
 }
 
 impl Job for ManualImport {
@@ -54,7 +65,7 @@ impl Job for ManualImport {
 
     fn run<'a>(&'a self, ctx: &'a JobContext) -> BoxFuture<'a, Result<JobSummary, JobError>> {
         Box::pin(async move {
-            let report = import(ctx, &self.path, &self.model).await?;
+            let report = import(ctx, &self.path, &self.model, self.progress.as_ref()).await?;
             notify(ctx, self.notify.as_deref(), &report, &self.path).await;
             let outcome = finish(ctx, &report);
             *self.report.lock().unwrap_or_else(|p| p.into_inner()) = Some(report);
@@ -63,7 +74,12 @@ impl Job for ManualImport {
     }
 }
 
-async fn import(ctx: &JobContext, path: &Path, model: &str) -> Result<ImportReport, JobError> {
+async fn import(
+    ctx: &JobContext,
+    path: &Path,
+    model: &str,
+    hook: Option<&ProgressHook>,
+) -> Result<ImportReport, JobError> {
     let model = match ctx.store.get_import_model(model).await {
         Ok(model) => model,
         Err(DbError::NotFound(_)) => {
@@ -73,6 +89,26 @@ async fn import(ctx: &JobContext, path: &Path, model: &str) -> Result<ImportRepo
     };
     ctx.log.info(format!("Import de {} avec le modèle {}", path.display(), model.code));
     ctx.checkpoint()?;
+    // The progress goes to the base from a task of its own, latest value first: the import
+    // never waits for it (on SQLite it cannot be written before the import commits anyway).
+    let (progress_sender, mut progress_receiver) = tokio::sync::watch::channel(None::<Progress>);
+    let (store, execution) = (ctx.store.clone(), ctx.execution);
+    let publisher = tokio::spawn(async move {
+        while progress_receiver.changed().await.is_ok() {
+            let Some(progress) = *progress_receiver.borrow_and_update() else { continue };
+            let (done, total) = (progress.done as i64, progress.total as i64);
+            if let Err(error) = store.set_progress(execution, done, total).await {
+                tracing::debug!("progression non publiée : {error}");
+            }
+        }
+    });
+    let publish = |progress: Progress| {
+        progress_sender.send_replace(Some(progress));
+        if let Some(hook) = hook {
+            (hook.0)(progress);
+        }
+    };
+    let cancelled = || ctx.cancellation.is_cancelled();
     let options = ImportOptions {
         path,
         model: &model,
@@ -81,8 +117,17 @@ async fn import(ctx: &JobContext, path: &Path, model: &str) -> Result<ImportRepo
         log_dir: &ctx.settings.import_log_dir,
         time_zone: &ctx.settings.time_zone,
         started_at: ctx.now().await?,
+        progress: Some(&publish),
+        cancelled: Some(&cancelled),
     };
-    run_import(&ctx.store, &options).await.map_err(JobError::failed)
+    let result = run_import(&ctx.store, &options).await;
+    drop(progress_sender);
+    let _ = publisher.await;
+    match result {
+        Ok(report) => Ok(report),
+        Err(ImportError::Cancelled) => Err(JobError::Cancelled),
+        Err(error) => Err(JobError::failed(error)),
+    }
 }
 
 /// Mails the report when someone should get it. A mail that fails is said in the execution's

@@ -12,7 +12,7 @@ mod clean;
 mod imp_quo;
 
 pub use clean::Clean;
-pub use imp_quo::{DailyImport, ManualImport, ReportSlot};
+pub use imp_quo::{DailyImport, ManualImport, ProgressHook, ReportSlot};
 
 /// Every job this version of Calcium can run.
 pub fn registry() -> Registry {

@@ -20,10 +20,12 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 mod batches;
+mod copy_text;
 mod error;
 mod executions;
 mod files;
 mod health;
+mod import_session;
 mod reference;
 mod scheduling;
 mod students;
@@ -38,6 +40,7 @@ pub use health::{
     Consultation, DuplicateCandidate, DuplicateStatus, IdentityStat, NewConsultation, NewRelance, NewScanDocument,
     NewVaccination, Relance, ScanDocument, Vaccination,
 };
+pub use import_session::{ImportMode, ImportSession, StudentMatch};
 pub use reference::{ImportModel, NomenclatureRow};
 pub use scheduling::{InstanceRow, LaunchRequest, OccurrenceClaim, ReapedExecution};
 pub use students::{ImportWrite, StudentQuery};
@@ -102,6 +105,9 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
+                    // Statement journals in memory: a multi-row INSERT inside the import's
+                    // transaction otherwise writes one to a temporary file, page by page.
+                    .pragma("temp_store", "memory")
                     .busy_timeout(Duration::from_secs(30));
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)

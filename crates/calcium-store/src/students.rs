@@ -10,20 +10,18 @@ use crate::types::{DbDate, to_millis};
 use crate::{DbError, Result, Store, on_backend};
 
 /// The import columns, in file order, as named in the base.
-const RECORD_COLUMNS: &str = "cod_anu, cod_nne, cod_nni, cod_etu, nom, nomusage, prenom1, prenom2, prenom3, sexe, \
+pub(crate) const RECORD_COLUMNS: &str = "cod_anu, cod_nne, cod_nni, cod_etu, nom, nomusage, prenom1, prenom2, prenom3, sexe, \
      datenai, code_natio, situafam, codebrs, codefinanc, tem_affl_sso, centrepayeur, codemut, adr1, adr2, adr3, \
      cod_bdi, commune, pays, teleph, mail, pcs, adr1fix, adr2fix, adr3fix, bdifix, communefix, paysfix, telephfix, \
      etb, cmp, cursus, annee, diplome, etablissement, bac, datebac, etb_bac, daa_etb, daa_ens_sup, identifiant";
 
 /// The columns the store maintains itself, after the record's.
-const KEY_AND_PROVENANCE_COLUMNS: &str = "nom_key, prenom_key, nomusage_key, import_model, last_execution_id";
+pub(crate) const KEY_AND_PROVENANCE_COLUMNS: &str =
+    "nom_key, prenom_key, nomusage_key, fingerprint, import_model, last_execution_id";
 
-/// Rows per multi-row INSERT: 55 binds a row stays under SQLite's 32 766 and PostgreSQL's
+/// Rows per multi-row INSERT: 56 binds a row stays under SQLite's 32 766 and PostgreSQL's
 /// 65 535 bind limits.
 const ROWS_PER_INSERT: usize = 500;
-
-/// Values per look-up statement, under SQLite's bind limit.
-const LOOKUP_CHUNK: usize = 20_000;
 
 /// What an import writes, in one transaction.
 #[derive(Debug)]
@@ -49,11 +47,11 @@ pub struct StudentQuery {
 /// query and `push_bind` for a row of a multi-row INSERT.
 macro_rules! bind_student {
     ($target:expr, $bind:ident, $record:expr, $model:expr, $execution:expr) => {{
-        let r: &StudentRecord = $record;
+        let r: &::calcium_core::student::StudentRecord = $record;
         $target
             .$bind(r.cod_anu.as_str())
-            .$bind(r.cod_nne.as_ref().map(Ine::as_str))
-            .$bind(r.cod_nni.as_ref().map(Nir::as_str))
+            .$bind(r.cod_nne.as_ref().map(::calcium_core::student::Ine::as_str))
+            .$bind(r.cod_nni.as_ref().map(::calcium_core::student::Nir::as_str))
             .$bind(r.cod_etu.as_deref())
             .$bind(r.nom.as_str())
             .$bind(r.nomusage.as_deref())
@@ -61,7 +59,7 @@ macro_rules! bind_student {
             .$bind(r.prenom2.as_deref())
             .$bind(r.prenom3.as_deref())
             .$bind(r.sexe.as_str())
-            .$bind(DbDate(r.datenai.date()))
+            .$bind($crate::types::DbDate(r.datenai.date()))
             .$bind(r.code_natio.as_str())
             .$bind(r.situafam.as_deref())
             .$bind(r.codebrs.as_deref())
@@ -94,16 +92,18 @@ macro_rules! bind_student {
             .$bind(r.bac.as_deref())
             .$bind(r.datebac.map(i32::from))
             .$bind(r.etb_bac.as_deref())
-            .$bind(r.daa_etb.map(YearOrDate::to_iso))
-            .$bind(r.daa_ens_sup.map(YearOrDate::to_iso))
+            .$bind(r.daa_etb.map(::calcium_core::student::YearOrDate::to_iso))
+            .$bind(r.daa_ens_sup.map(::calcium_core::student::YearOrDate::to_iso))
             .$bind(r.identifiant.as_deref())
-            .$bind(name_key(&r.nom))
-            .$bind(name_key(&r.prenom1))
-            .$bind(r.nomusage.as_deref().map(name_key))
+            .$bind(::calcium_core::normalize::name_key(&r.nom))
+            .$bind(::calcium_core::normalize::name_key(&r.prenom1))
+            .$bind(r.nomusage.as_deref().map(::calcium_core::normalize::name_key))
+            .$bind(::calcium_core::student::Fingerprint::of(r).0)
             .$bind($model)
             .$bind($execution)
     }};
 }
+pub(crate) use bind_student;
 
 impl Store {
     /// Inserts one student and returns its id.
@@ -114,7 +114,7 @@ impl Store {
         execution_id: Option<i64>,
         now: Timestamp,
     ) -> Result<StudentId> {
-        let sql = format!("{}VALUES ({}) RETURNING id", insert_head(), placeholders(1..=53));
+        let sql = format!("{}VALUES ({}) RETURNING id", insert_head(), placeholders(1..=54));
         let id: i64 = on_backend!(self, |pool| {
             bind_student!(
                 sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())),
@@ -225,84 +225,13 @@ impl Store {
         raws.into_iter().map(Student::try_from).collect()
     }
 
-    /// The students holding any of `ines`, for the import's bulk look-up (a few statements
-    /// for the whole file, never one per line).
-    pub async fn students_by_ines(&self, ines: &[&str]) -> Result<Vec<Student>> {
-        let mut found = Vec::new();
-        for chunk in ines.chunks(LOOKUP_CHUNK) {
-            let head = format!("{} WHERE cod_nne IN (", select_student());
-            let raws: Vec<RawStudent> = on_backend!(self, |pool| {
-                let mut builder = QueryBuilder::new(head.as_str());
-                let mut list = builder.separated(", ");
-                for ine in chunk {
-                    list.push_bind(*ine);
-                }
-                builder.push(")");
-                builder.build_query_as().fetch_all(pool).await?
-            });
-            for raw in raws {
-                found.push(Student::try_from(raw)?);
-            }
-        }
-        Ok(found)
-    }
-
-    /// The students whose normalised secondary keys are any of `keys`.
-    pub async fn students_by_secondary_keys(&self, keys: &[SecondaryKey]) -> Result<Vec<Student>> {
-        let mut found = Vec::new();
-        for chunk in keys.chunks(LOOKUP_CHUNK / 4) {
-            let head = format!("{} WHERE (nom_key, prenom_key, datenai, code_natio) IN (VALUES ", select_student());
-            let raws: Vec<RawStudent> = on_backend!(self, |pool| {
-                let mut builder = QueryBuilder::new(head.as_str());
-                for (i, key) in chunk.iter().enumerate() {
-                    builder.push(if i == 0 { "(" } else { ", (" });
-                    let mut tuple = builder.separated(", ");
-                    tuple.push_bind(key.nom.as_str());
-                    tuple.push_bind(key.prenom.as_str());
-                    tuple.push_bind(DbDate(key.birth_date.date()));
-                    tuple.push_bind(key.nationality.as_str());
-                    builder.push(")");
-                }
-                builder.push(")");
-                builder.build_query_as().fetch_all(pool).await?
-            });
-            for raw in raws {
-                found.push(Student::try_from(raw)?);
-            }
-        }
-        Ok(found)
-    }
-
     /// Writes an import in one transaction: all of it or, on any failure, nothing (SPEC §4.5).
-    /// Returns (created, updated).
+    /// Returns (created, updated). The import itself streams through [`Store::begin_import`].
     pub async fn apply_import(&self, write: &ImportWrite<'_>) -> Result<(u64, u64)> {
-        let head = insert_head();
-        let update = update_statement();
-        let now = to_millis(write.now);
-        let (model, execution) = (Some(write.import_model), write.execution_id);
-        let (mut created, mut updated) = (0, 0);
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            for chunk in write.creates.chunks(ROWS_PER_INSERT) {
-                let mut builder = QueryBuilder::new(head.as_str());
-                builder.push_values(chunk, |mut row, record| {
-                    bind_student!(row, push_bind, *record, model, execution);
-                    row.push_bind(now).push_bind(now);
-                });
-                created += builder.build().execute(&mut *tx).await?.rows_affected();
-            }
-            for (id, record) in &write.updates {
-                updated +=
-                    bind_student!(sqlx::query(sqlx::AssertSqlSafe(update.clone())), bind, *record, model, execution)
-                        .bind(now)
-                        .bind(id.0)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-            }
-            tx.commit().await?;
-        });
-        Ok((created, updated))
+        let mut session = self.begin_import(crate::ImportMode::Write).await?;
+        let written = session.write(write).await?;
+        session.commit().await?;
+        Ok(written)
     }
 
     pub async fn count_students(&self) -> Result<i64> {
@@ -318,20 +247,20 @@ impl Store {
 }
 
 /// `INSERT INTO student (…every column…) `, to be followed by VALUES.
-fn insert_head() -> String {
+pub(crate) fn insert_head() -> String {
     format!("INSERT INTO student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) ")
 }
 
 /// The UPDATE of every column of one student, bound like [`bind_student!`] then `updated_at`
-/// ($52) and the id ($53).
-fn update_statement() -> String {
+/// ($53) and the id ($54).
+pub(crate) fn update_statement() -> String {
     let assignments: Vec<String> = RECORD_COLUMNS
         .split(", ")
         .chain(KEY_AND_PROVENANCE_COLUMNS.split(", "))
         .enumerate()
         .map(|(i, column)| format!("{column} = ${}", i + 1))
         .collect();
-    format!("UPDATE student SET {}, updated_at = $52 WHERE id = $53", assignments.join(", "))
+    format!("UPDATE student SET {}, updated_at = $53 WHERE id = $54", assignments.join(", "))
 }
 
 /// `$1, $2, …` for a VALUES list.
@@ -339,12 +268,12 @@ fn placeholders(range: std::ops::RangeInclusive<usize>) -> String {
     range.map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-fn select_student() -> String {
+pub(crate) fn select_student() -> String {
     format!("SELECT id, {RECORD_COLUMNS}, import_model, last_execution_id FROM student")
 }
 
 #[derive(sqlx::FromRow)]
-struct RawStudent {
+pub(crate) struct RawStudent {
     id: i64,
     cod_anu: String,
     cod_nne: Option<String>,

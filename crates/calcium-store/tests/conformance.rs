@@ -6,11 +6,13 @@
 use calcium_core::normalize::SecondaryKey;
 use calcium_core::reference::NomenclatureKind;
 use calcium_core::schedule::ScheduleFields;
-use calcium_core::student::{BirthDate, Ine, MandatoryValues, Nir, Sexe, StudentId, StudentRecord, YearOrDate};
+use calcium_core::student::{
+    BirthDate, Fingerprint, Ine, MandatoryValues, Nir, Sexe, StudentId, StudentRecord, YearOrDate,
+};
 use calcium_core::user::Role;
 use calcium_core::{BatchCode, ExecutionStatus, Schedule, Trigger, WallTime, WeekdaySet};
 use calcium_store::{
-    DbError, DuplicateCandidate, DuplicateStatus, FileKind, IdentityStat, NewConsultation, NewExecution,
+    DbError, DuplicateCandidate, DuplicateStatus, FileKind, IdentityStat, ImportMode, NewConsultation, NewExecution,
     NewProducedFile, NewRelance, NewScanDocument, NewUser, NewVaccination, StudentQuery,
 };
 use calcium_test_support::on_every_backend;
@@ -495,11 +497,21 @@ async fn import_lookups_are_bulk_and_an_import_write_is_all_or_nothing() {
         let without_ine = record("Faure", "Noël", date(2002, 12, 25));
         let b = store.insert_student(&without_ine, Some("APOGEE"), None, now()).await.unwrap();
 
-        let by_ine = store.students_by_ines(&["1234567890V", "0000000000A"]).await.unwrap();
-        assert_eq!(by_ine.iter().map(|s| s.id).collect::<Vec<_>>(), [a]);
-        let keys = [without_ine.secondary_key(), SecondaryKey::new("Inconnu", "Personne", without_ine.datenai, "100")];
-        let by_keys = store.students_by_secondary_keys(&keys).await.unwrap();
-        assert_eq!(by_keys.iter().map(|s| s.id).collect::<Vec<_>>(), [b]);
+        let mut session = store.begin_import(ImportMode::DryRun).await.unwrap();
+        let by_ine = session.matches_by_ines(&["1234567890V", "0000000000A"]).await.unwrap();
+        assert_eq!(by_ine.iter().map(|m| m.id).collect::<Vec<_>>(), [a]);
+        assert_eq!(by_ine[0].key, with_ine.secondary_key());
+        assert_eq!(by_ine[0].fingerprint, Some(Fingerprint::of(&with_ine)));
+        // Keys are compared after normalisation ("Noël" and "NOEL" are the same key).
+        let keys = [
+            SecondaryKey::new("FAURE", "NOEL", without_ine.datenai, "100"),
+            SecondaryKey::new("Inconnu", "Personne", without_ine.datenai, "100"),
+        ];
+        let by_keys = session.matches_by_keys(&keys).await.unwrap();
+        assert_eq!(by_keys.iter().map(|m| (m.id, m.ine.clone())).collect::<Vec<_>>(), [(b, None)]);
+        let full = session.students_by_ids(&[b, StudentId(b.0 + 1000)]).await.unwrap();
+        assert_eq!(full.iter().map(|s| &s.record).collect::<Vec<_>>(), [&without_ine]);
+        session.rollback().await.unwrap();
 
         let mut changed = without_ine.clone();
         changed.mail = Some("noel.faure@etu.exemple.fr".to_owned());
@@ -518,6 +530,13 @@ async fn import_lookups_are_bulk_and_an_import_write_is_all_or_nothing() {
             (Some("noel.faure@etu.exemple.fr"), Some("CHU"), Some(7))
         );
         assert_eq!(store.count_students().await.unwrap(), 3);
+        // Every write keeps the stored fingerprint in step with the record.
+        let mut session = store.begin_import(ImportMode::DryRun).await.unwrap();
+        let after = session.matches_by_ines(&["1234567890V"]).await.unwrap();
+        assert_eq!(after[0].fingerprint, Some(Fingerprint::of(&with_ine)));
+        let changed_match = session.matches_by_keys(&[changed.secondary_key()]).await.unwrap();
+        assert_eq!(changed_match[0].fingerprint, Some(Fingerprint::of(&changed)));
+        session.rollback().await.unwrap();
 
         // A failure anywhere (here an unknown import model) leaves nothing of the write.
         let another = record("Roche", "Maël", date(2003, 1, 2));

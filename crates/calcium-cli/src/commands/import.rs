@@ -1,14 +1,16 @@
 //! `calcium import`: a student file imported by hand, recorded as an execution of IMP_QUO
 //! (trigger "import manuel"), or a dry run that changes nothing in the base.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use calcium_core::user::Email;
 use calcium_core::{BatchCode, Trigger};
-use calcium_import::{ImportOptions, ImportReport, run_import};
-use calcium_jobs::ManualImport;
+use calcium_import::{ImportOptions, ImportReport, Progress, run_import};
+use calcium_jobs::{ManualImport, ProgressHook};
 use calcium_store::{DbError, Store};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::commands::print_json;
 use crate::config::Settings;
@@ -38,7 +40,9 @@ pub(crate) async fn run(
         }
         Err(error) => return Err(error.into()),
     };
+    let bar = progress_bar();
     let report = if dry_run {
+        let show = |progress: Progress| show_progress(bar.as_ref(), progress);
         let options = ImportOptions {
             path: file,
             model: &model,
@@ -47,6 +51,8 @@ pub(crate) async fn run(
             log_dir: &settings.import_log_dir,
             time_zone: &settings.time_zone,
             started_at: store.database_now().await?,
+            progress: Some(&show),
+            cancelled: None,
         };
         let report = run_import(store, &options).await.map_err(|e| Failure::Internal(anyhow::Error::new(e)))?;
         if let Some(to) = &notify {
@@ -54,8 +60,12 @@ pub(crate) async fn run(
         }
         report
     } else {
-        recorded_import(settings, store, file, &model.code, notify).await?
+        let hook = bar.clone().map(|bar| ProgressHook(Arc::new(move |progress| show_progress(Some(&bar), progress))));
+        recorded_import(settings, store, file, &model.code, notify, hook).await?
     };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     print_report(&report, json, dry_run)?;
     if report.refused_as_a_whole() {
         let message = report.errors.first().map_or("fichier refusé", |e| e.message.as_str());
@@ -71,9 +81,11 @@ async fn recorded_import(
     file: &Path,
     model: &str,
     notify: Option<String>,
+    progress: Option<ProgressHook>,
 ) -> Result<ImportReport, Failure> {
     let slot = Arc::new(Mutex::new(None));
-    let job = ManualImport { path: file.to_path_buf(), model: model.to_owned(), notify, report: slot.clone() };
+    let job =
+        ManualImport { path: file.to_path_buf(), model: model.to_owned(), notify, report: slot.clone(), progress };
     let scheduler = super::engine::scheduler_with_registry(settings, store, calcium_jobs::registry().with(job));
     scheduler.register().await?;
     let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "ligne de commande".to_owned());
@@ -108,6 +120,24 @@ async fn recorded_import(
                 execution.message.as_deref().unwrap_or("sans message")
             )))
         }
+    }
+}
+
+/// A progress bar with the lines per second, when a person watches the terminal.
+fn progress_bar() -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} lignes ({per_sec}, reste {eta})")
+        .expect("a valid template")
+        .progress_chars("█▉ ");
+    Some(ProgressBar::new(0).with_style(style))
+}
+
+fn show_progress(bar: Option<&ProgressBar>, progress: Progress) {
+    if let Some(bar) = bar {
+        bar.set_length(progress.total);
+        bar.set_position(progress.done);
     }
 }
 

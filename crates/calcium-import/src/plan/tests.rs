@@ -27,9 +27,9 @@ fn base(students: &[Student]) -> Existing {
     let mut existing = Existing::default();
     for student in students {
         if let Some(ine) = &student.record.cod_nne {
-            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(student.clone());
+            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(student.clone().into());
         }
-        existing.by_secondary_key.entry(student.record.secondary_key()).or_default().push(student.clone());
+        existing.by_secondary_key.entry(student.record.secondary_key()).or_default().push(student.clone().into());
     }
     existing
 }
@@ -249,7 +249,48 @@ fn a_planner_driven_row_by_row_decides_like_plan() {
     let students = [student(7, &[("MAIL", "old@example.org")]), student(8, &[OTHER_INE, ("NOM", "DURAND")])];
     let rows = || vec![row(2, &[]), row(3, &[NO_INE]), row(4, &[OTHER_INE]), row(5, &[("NOM", "ZOLA"), NO_INE])];
     let existing = base(&students);
-    let mut planner = Planner::new(&existing);
-    let one_by_one: Vec<Planned> = rows().into_iter().map(|row| planner.plan_row(row)).collect();
+    let mut planner = Planner::new();
+    let one_by_one: Vec<Planned> = rows().into_iter().map(|row| planner.plan_row(row, &existing)).collect();
     assert_eq!(one_by_one, plan(rows(), &existing));
+}
+
+/// What the store's light look-up gives: no record, only the fingerprint.
+fn light(existing: &Existing) -> Existing {
+    let strip = |candidates: &Vec<Candidate>| -> Vec<Candidate> {
+        candidates.iter().map(|c| Candidate { record: None, ..c.clone() }).collect()
+    };
+    Existing {
+        by_ine: existing.by_ine.iter().map(|(k, v)| (k.clone(), strip(v))).collect(),
+        by_secondary_key: existing.by_secondary_key.iter().map(|(k, v)| (k.clone(), strip(v))).collect(),
+    }
+}
+
+#[test]
+fn light_look_ups_plus_the_records_needed_decide_like_whole_records() {
+    let students = [
+        student(7, &[("MAIL", "old@example.org")]),
+        student(8, &[OTHER_INE, ("NOM", "DURAND")]),
+        student(9, &[NO_INE, ("NOM", "ZOLA")]),
+        student(10, &[NO_INE, ("NOM", "HUGO"), ("ADR2", "Bâtiment B")]),
+    ];
+    let rows = || {
+        vec![
+            row(2, &[]),
+            row(3, &[OTHER_INE, ("NOM", "DURAND")]),
+            row(4, &[NO_INE, ("NOM", "ZOLA"), ("TELEPH", "0102030405")]),
+            row(5, &[NO_INE, ("NOM", "HUGO")]),
+            row(6, &[NO_INE, ("NOM", "ZOLA")]),
+            row(7, &[("NOM", "NOUVEAU"), ("COD_NNE", "1234567892X")]),
+        ]
+    };
+    let whole = base(&students);
+    let mut looked_up = light(&whole);
+    let needed = records_needed(&rows(), &looked_up);
+    // Student 8 is equal to its line and student 10's line says nothing new, yet 10 differs
+    // from its line (the line lacks the address): only the differing ones are fetched.
+    assert_eq!(needed, [StudentId(7), StudentId(9), StudentId(10)]);
+    looked_up.add_records(students.iter().filter(|s| needed.contains(&s.id)).cloned());
+    assert_eq!(plan(rows(), &looked_up), plan(rows(), &whole));
+    let outcomes: Vec<Outcome> = plan(rows(), &looked_up).iter().map(|p| outcome(&p.action)).collect();
+    assert_eq!(outcomes[..4], [Outcome::Update(7), Outcome::Unchanged(8), Outcome::Update(9), Outcome::Unchanged(10)]);
 }

@@ -5,7 +5,8 @@
 
 use std::fmt;
 
-use calcium_core::student::StudentRecord;
+use calcium_core::normalize::SecondaryKey;
+use calcium_core::student::{Fingerprint, StudentRecord};
 
 use crate::messages::{self, Subject};
 
@@ -16,6 +17,18 @@ pub struct ParsedRow {
     pub line: usize,
     pub record: StudentRecord,
     pub warnings: Vec<RowWarning>,
+    /// The record's fingerprint, to recognise a line equal to the stored student.
+    pub fingerprint: Fingerprint,
+    /// The record's normalised secondary keys.
+    pub key: SecondaryKey,
+}
+
+impl ParsedRow {
+    /// Computes the fingerprint and the keys once, on the reader's thread: matching and
+    /// planning then only compare them.
+    pub fn new(line: usize, record: StudentRecord, warnings: Vec<RowWarning>) -> ParsedRow {
+        ParsedRow { line, fingerprint: Fingerprint::of(&record), key: record.secondary_key(), record, warnings }
+    }
 }
 
 /// The line-level error kinds of SPEC §4.3.

@@ -3,111 +3,153 @@
 //! and `erreurFile_XXX.csv` (the header and the rejected lines, byte for byte). The last two
 //! exist only when there is something to put in them.
 
-use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 
-use calcium_core::student::FormatVersion;
-use calcium_core::student::{StudentId, StudentRecord};
+use calcium_core::student::{FormatVersion, StudentId};
 
 use super::capitalised;
 use super::report::{ImportReport, ReportFiles};
-use crate::{Encoding, FileError, RowError};
+use crate::{Encoding, FileError, LineEnding, RowError};
 
 /// What happened to one line.
 #[derive(Debug)]
 pub(super) enum Operation<'a> {
-    Created(&'a StudentRecord),
-    Updated(StudentId, &'a StudentRecord),
+    /// Who was created, as the log names them.
+    Created(&'a str),
+    Updated(StudentId, &'a str),
     Unchanged(StudentId),
     Rejected(&'a RowError),
 }
 
+type IoResult<T> = Result<T, (PathBuf, std::io::Error)>;
+
+/// A log file written as the import goes.
+#[derive(Debug)]
+struct LogFile {
+    path: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl LogFile {
+    fn create(path: PathBuf) -> IoResult<LogFile> {
+        match File::create(&path) {
+            Ok(file) => Ok(LogFile { out: BufWriter::with_capacity(1 << 16, file), path }),
+            Err(error) => Err((path, error)),
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> IoResult<()> {
+        self.out.write_all(bytes).map_err(|e| (self.path.clone(), e))
+    }
+
+    fn line(&mut self, text: std::fmt::Arguments<'_>) -> IoResult<()> {
+        writeln!(self.out, "{text}").map_err(|e| (self.path.clone(), e))
+    }
+
+    fn close(mut self) -> IoResult<String> {
+        self.out.flush().map_err(|e| (self.path.clone(), e))?;
+        Ok(self.path.display().to_string())
+    }
+}
+
+/// The three files of one import. `log_` exists from the start; the other two are created by
+/// their first line, so they exist only when there is something to put in them.
 #[derive(Debug)]
 pub(super) struct ImportLogs {
     dir: PathBuf,
     stamp: String,
-    log: String,
-    errors: String,
+    log: LogFile,
+    errors: Option<LogFile>,
+    error_csv: Option<LogFile>,
     dry_run: bool,
 }
 
 impl ImportLogs {
-    pub(super) fn new(dir: &Path, stamp: &str, file: &Path, model: &str, dry_run: bool) -> ImportLogs {
-        let mut log = String::new();
-        let _ = writeln!(log, "Import du fichier {} avec le modèle {model}", file.display());
+    pub(super) fn create(dir: &Path, stamp: &str, file: &Path, model: &str, dry_run: bool) -> IoResult<ImportLogs> {
+        std::fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
+        // Absolute, so the base can point at the files whatever the reader's directory.
+        let dir = std::path::absolute(dir).map_err(|e| (dir.to_path_buf(), e))?;
+        let mut log = LogFile::create(dir.join(format!("log_{stamp}.txt")))?;
+        log.line(format_args!("Import du fichier {} avec le modèle {model}", file.display()))?;
         if dry_run {
-            let _ = writeln!(log, "Essai (--dry-run) : rien ne sera enregistré en base");
+            log.line(format_args!("Essai (--dry-run) : rien ne sera enregistré en base"))?;
         }
-        ImportLogs { dir: dir.to_path_buf(), stamp: stamp.to_owned(), log, errors: String::new(), dry_run }
+        Ok(ImportLogs { dir, stamp: stamp.to_owned(), log, errors: None, error_csv: None, dry_run })
     }
 
-    pub(super) fn opened(&mut self, encoding: Encoding, version: FormatVersion) {
-        let _ = writeln!(self.log, "Encodage : {}", encoding.label());
+    pub(super) fn opened(&mut self, encoding: Encoding, version: FormatVersion) -> IoResult<()> {
+        self.log.line(format_args!("Encodage : {}", encoding.label()))?;
         if let Some(warning) = encoding.warning() {
-            let _ = writeln!(self.log, "{warning}");
+            self.log.line(format_args!("{warning}"))?;
         }
-        let _ = writeln!(self.log, "Format : version {} ({} colonnes)", version.label(), version.column_count());
+        self.log.line(format_args!("Format : version {} ({} colonnes)", version.label(), version.column_count()))
     }
 
-    pub(super) fn refused(&mut self, refusal: &FileError) {
-        let _ = writeln!(self.log, "{refusal}");
-        let _ = writeln!(self.log, "Aucun étudiant importé.");
-        let _ = writeln!(self.errors, "{refusal}");
+    pub(super) fn refused(&mut self, refusal: &FileError) -> IoResult<()> {
+        self.log.line(format_args!("{refusal}"))?;
+        self.log.line(format_args!("Aucun étudiant importé."))?;
+        self.error(&refusal.to_string())
     }
 
-    pub(super) fn warning(&mut self, message: &str) {
-        let _ = writeln!(self.log, "{message}");
+    pub(super) fn warning(&mut self, message: &str) -> IoResult<()> {
+        self.log.line(format_args!("{message}"))
     }
 
-    pub(super) fn operation(&mut self, line: usize, operation: &Operation<'_>) {
-        let who = |r: &StudentRecord| {
-            let ine = r.cod_nne.as_ref().map_or_else(|| "sans INE".to_owned(), |ine| format!("INE {ine}"));
-            format!("{} {} ({ine})", r.nom, r.prenom1)
+    fn error(&mut self, message: &str) -> IoResult<()> {
+        let errors = match &mut self.errors {
+            Some(errors) => errors,
+            None => self.errors.insert(LogFile::create(self.dir.join(format!("erreurLogs_{}.txt", self.stamp)))?),
         };
-        let _ = match operation {
-            Operation::Created(record) => writeln!(self.log, "Ligne {line} : création de {}", who(record)),
-            Operation::Updated(id, record) => {
-                writeln!(self.log, "Ligne {line} : mise à jour du dossier n° {} de {}", id.0, who(record))
+        errors.line(format_args!("{message}"))
+    }
+
+    pub(super) fn operation(&mut self, line: usize, operation: Operation<'_>) -> IoResult<()> {
+        match operation {
+            Operation::Created(who) => self.log.line(format_args!("Ligne {line} : création de {who}")),
+            Operation::Updated(id, who) => {
+                self.log.line(format_args!("Ligne {line} : mise à jour du dossier n° {} de {who}", id.0))
             }
-            Operation::Unchanged(id) => writeln!(self.log, "Ligne {line} : dossier n° {} inchangé", id.0),
+            Operation::Unchanged(id) => self.log.line(format_args!("Ligne {line} : dossier n° {} inchangé", id.0)),
             Operation::Rejected(error) => {
-                let _ = writeln!(self.errors, "{}", error.message);
-                writeln!(self.log, "Ligne {line} : rejetée — {}", error.message)
+                self.error(&error.message)?;
+                self.log.line(format_args!("Ligne {line} : rejetée — {}", error.message))
             }
-        };
+        }
     }
 
-    pub(super) fn counts(&mut self, report: &ImportReport) {
+    /// Appends a rejected line to `erreurFile`, byte for byte; `head` (BOM, header and line
+    /// ending) starts the file.
+    pub(super) fn rejected_line(&mut self, head: &[u8], raw: &[u8], ending: LineEnding) -> IoResult<()> {
+        let csv = match &mut self.error_csv {
+            Some(csv) => csv,
+            None => {
+                let mut csv = LogFile::create(self.dir.join(format!("erreurFile_{}.csv", self.stamp)))?;
+                csv.write(head)?;
+                self.error_csv.insert(csv)
+            }
+        };
+        csv.write(raw)?;
+        csv.write(ending.as_bytes())
+    }
+
+    pub(super) fn counts(&mut self, report: &ImportReport) -> IoResult<()> {
         for (label, count) in report.counts().iter().skip(1) {
-            let _ = writeln!(self.log, "{} : {count}", capitalised(label));
+            self.log.line(format_args!("{} : {count}", capitalised(label)))?;
         }
         if self.dry_run {
-            let _ = writeln!(self.log, "Essai : aucune modification enregistrée en base");
+            self.log.line(format_args!("Essai : aucune modification enregistrée en base"))?;
         }
-        let _ = writeln!(self.log, "Nombre de lignes traitées : {}", report.lines_read);
+        self.log.line(format_args!("Nombre de lignes traitées : {}", report.lines_read))
     }
 
-    /// Writes the files; returns their paths (absolute, so the base can point at them).
-    pub(super) fn write(self, error_csv: Option<&[u8]>) -> Result<ReportFiles, (PathBuf, std::io::Error)> {
-        let at = |error: std::io::Error, path: &Path| (path.to_path_buf(), error);
-        std::fs::create_dir_all(&self.dir).map_err(|e| at(e, &self.dir))?;
-        let dir = std::path::absolute(&self.dir).map_err(|e| at(e, &self.dir))?;
-        let write = |name: String, bytes: &[u8]| -> Result<String, (PathBuf, std::io::Error)> {
-            let path = dir.join(name);
-            std::fs::write(&path, bytes).map_err(|e| at(e, &path))?;
-            Ok(path.display().to_string())
-        };
+    /// Flushes the files; returns their paths (absolute, so the base can point at them).
+    pub(super) fn finish(self) -> IoResult<ReportFiles> {
         Ok(ReportFiles {
-            log: Some(write(format!("log_{}.txt", self.stamp), self.log.as_bytes())?),
-            error_log: if self.errors.is_empty() {
-                None
-            } else {
-                Some(write(format!("erreurLogs_{}.txt", self.stamp), self.errors.as_bytes())?)
-            },
-            error_csv: match error_csv {
-                Some(bytes) => Some(write(format!("erreurFile_{}.csv", self.stamp), bytes)?),
-                None => None,
-            },
+            log: Some(self.log.close()?),
+            error_log: self.errors.map(LogFile::close).transpose()?,
+            error_csv: self.error_csv.map(LogFile::close).transpose()?,
         })
     }
 }
