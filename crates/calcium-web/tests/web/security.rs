@@ -45,16 +45,48 @@ async fn pages_use_no_inline_script_or_style() {
         let app = TestApp::new(kind).await;
         app.add_user("marie", "mot de passe de marie").await;
         let session = app.log_in("marie", "mot de passe de marie").await;
-        for page in [app.get("/login", &[]).await, app.get("/", &[&session.cookie]).await] {
-            assert!(!page.body.contains("<script"));
+        let cookie = [session.cookie.as_str()];
+        let mut pages = vec![app.get("/login", &[]).await];
+        for path in [
+            "/",
+            "/import",
+            "/downloads",
+            "/account",
+            "/batches/CLEAN/edit",
+            "/batches/CLEAN/history",
+            "/batches/CLEAN/launch",
+        ] {
+            let page = app.get(path, &cookie).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            pages.push(page);
+        }
+        for page in &pages {
+            // Scripts only by `src`, from this site; no script or style inside the page.
+            for script in page.body.split("<script").skip(1) {
+                let tag = &script[..script.find("</script>").expect("a closed script tag")];
+                assert!(tag.starts_with(" src=\"/static/") && tag.ends_with(" defer>"), "{tag}");
+            }
             assert!(!page.body.contains("<style"));
             assert!(!page.body.contains("style="));
-            assert!(page.body.contains(r#"<link rel="stylesheet" href="/static/calcium.css">"#));
+            for handler in [" onclick=", " onload=", " onerror=", " onchange=", "javascript:"] {
+                assert!(!page.body.contains(handler), "no inline handler: {handler}");
+            }
         }
+        assert!(pages[1].body.contains(r#"<script src="/static/htmx.min.js" defer></script>"#));
+        assert!(pages[1].body.contains(r#"<link rel="stylesheet" href="/static/calcium.css">"#));
         let css = app.get("/static/calcium.css", &[]).await;
         assert_eq!(css.status, StatusCode::OK);
         assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
         assert!(css.body.contains(".table-scroll"));
+        for (path, needle) in [
+            ("/static/htmx.min.js", "htmx"),
+            ("/static/app.js", "dialog-close"),
+            ("/static/htmx-LICENSE.txt", "Zero-Clause BSD"),
+        ] {
+            let asset = app.get(path, &[]).await;
+            assert_eq!(asset.status, StatusCode::OK, "{path}");
+            assert!(asset.body.contains(needle), "{path}");
+        }
         app.finish().await;
     }
 }
