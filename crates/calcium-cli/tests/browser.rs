@@ -169,8 +169,13 @@ impl Browser {
     /// Screenshots at 1280×800 then 420 px wide, when `CALCIUM_SCREENSHOTS` names a folder.
     async fn screenshot(&self, name: &str) {
         let Some(dir) = &self.screenshots else { return };
-        for (width, height, suffix) in [(1280, 800, "wide"), (420, 900, "narrow")] {
+        for (width, height, suffix) in [(1280, 800, "wide"), (420, 860, "narrow")] {
+            // The window includes the browser's frame: size it so that the page gets the size.
             self.client.set_window_size(width, height).await.unwrap();
+            let frame =
+                self.eval("[window.outerWidth - window.innerWidth, window.outerHeight - window.innerHeight]").await;
+            let extra = |i: usize| u32::try_from(frame[i].as_u64().unwrap_or(0)).unwrap_or(0);
+            self.client.set_window_size(width + extra(0), height + extra(1)).await.unwrap();
             tokio::time::sleep(Duration::from_millis(300)).await;
             let png = self.client.screenshot().await.unwrap();
             std::fs::write(dir.join(format!("{name}-{suffix}.png")), png).unwrap();

@@ -66,7 +66,9 @@ struct BatchLine {
     schedule: String,
     /// "Prochaine exécution : 30/11/2026 à 01h00", when it runs by itself.
     next_run: Option<String>,
-    last_run: String,
+    /// The "Dernière exécution" text cut at its " - " separators, so that the page can keep
+    /// each part on one line (a date never breaks at its hyphens).
+    last_run: Vec<String>,
     /// A CSS class that colours the last run by outcome.
     last_run_class: &'static str,
     /// "Lignes : 1 200 / 5 000" for a running import that publishes its progress.
@@ -106,7 +108,10 @@ async fn load_table(state: &AppState) -> Result<BatchTable, WebError> {
                 schedule: batch.schedule.summary(),
                 next_run,
                 progress: running.and_then(progress_text),
-                last_run: last.as_ref().map(|run| last_run::last_run_text(run, now, time_zone)).unwrap_or_default(),
+                last_run: last
+                    .as_ref()
+                    .map(|run| last_run::last_run_text(run, now, time_zone).split(" - ").map(str::to_owned).collect())
+                    .unwrap_or_default(),
                 last_run_class: last.map_or("", |run| outcome_class(run.status)),
             }
         })
@@ -155,7 +160,7 @@ mod tests {
                     launch_now: false,
                     schedule: "Aucun jour à 06h10".to_owned(),
                     next_run: None,
-                    last_run: "<img src=x onerror=alert(1)>".to_owned(),
+                    last_run: vec!["<img src=x onerror=alert(1)>".to_owned()],
                     last_run_class: "",
                     progress: Some("<i>".to_owned()),
                 }],

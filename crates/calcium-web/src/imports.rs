@@ -176,15 +176,15 @@ fn status_of(
     tz: &jiff::tz::TimeZone,
 ) -> ImportStatus {
     let running = execution.status == calcium_core::ExecutionStatus::Running;
-    let counts = execution
-        .summary
-        .as_ref()
-        .and_then(|summary| summary.as_object())
-        .map(|counts| counts.iter().map(|(label, n)| (label.clone(), n.to_string())).collect())
-        .unwrap_or_default();
+    let counts =
+        execution.summary.as_ref().and_then(|summary| summary.as_object()).map(ordered_counts).unwrap_or_default();
+    let finished_with_counts = execution.status == calcium_core::ExecutionStatus::Finish && !counts.is_empty();
     ImportStatus {
         id: execution.id.0,
-        title: execution.message.clone().filter(|_| running).unwrap_or_else(|| format!("Import n° {}", execution.id.0)),
+        title: match &execution.triggered_by {
+            Some(who) => format!("Import n° {} lancé par {who}", execution.id.0),
+            None => format!("Import n° {}", execution.id.0),
+        },
         running,
         status: execution.status.as_str(),
         status_class: crate::batches::outcome_class(execution.status),
@@ -193,10 +193,21 @@ fn status_of(
             .progress_done
             .zip(execution.progress_total)
             .map(|(done, total)| format!("Lignes : {done} / {total}")),
-        message: execution.message.clone().filter(|_| !running),
+        // A finished import's message repeats its counts; a failed one's says why.
+        message: execution.message.clone().filter(|_| !running && !finished_with_counts),
         counts,
         files: files.iter().map(|file| (file.id, file.file_name.clone(), kind_label(file.kind))).collect(),
     }
+}
+
+/// The import's counts in the order of its report (lines read, created, updated, unchanged,
+/// rejected, warnings), whatever the order the base kept them in; unknown labels follow.
+fn ordered_counts(counts: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, String)> {
+    const ORDER: [&str; 6] = ["lignes lues", "créés", "mis à jour", "inchangés", "rejetés", "avertissements"];
+    let rank = |label: &str| ORDER.iter().position(|known| *known == label).unwrap_or(ORDER.len());
+    let mut counts: Vec<(String, String)> = counts.iter().map(|(label, n)| (label.clone(), n.to_string())).collect();
+    counts.sort_by_key(|(label, _)| rank(label));
+    counts
 }
 
 async fn result(
@@ -213,4 +224,17 @@ async fn status(
     Path(id): Path<String>,
 ) -> Result<ImportStatus, WebError> {
     load_status(&state, &id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_follow_the_report_whatever_order_the_base_kept() {
+        let stored = serde_json::json!({"avertissements": 0, "créés": 1, "inchangés": 0, "lignes lues": 2, "rejetés": 1, "zèbre": 9});
+        let labels: Vec<String> =
+            ordered_counts(stored.as_object().unwrap()).into_iter().map(|(label, _)| label).collect();
+        assert_eq!(labels, ["lignes lues", "créés", "inchangés", "rejetés", "avertissements", "zèbre"]);
+    }
 }

@@ -259,8 +259,8 @@ async fn a_running_import_shows_its_elapsed_time_and_lines_and_the_table_polls()
         let store = &app.base.store;
         let id = store.insert_execution(&running(BatchCode::ImpQuo, Timestamp::now() - 75.seconds())).await.unwrap();
         store.set_progress(id, 1200, 5000).await.unwrap();
-        let table = app.get("/batches/table", &[&session.cookie]).await.body;
-        assert!(table.contains("every 2s"));
+        let table = app.get("/batches/table", &[&session.cookie]).await.text();
+        assert!(app.get("/batches/table", &[&session.cookie]).await.body.contains("every 2s"));
         assert!(table.contains("RUNNING - Deb : "));
         assert!(table.contains("- Durée : 01min"), "{table}");
         assert!(table.contains("Lignes : 1200 / 5000"));

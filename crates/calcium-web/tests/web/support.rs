@@ -204,6 +204,21 @@ impl TestResponse {
         (pair.len() > name.len() + 1).then_some(pair)
     }
 
+    /// The body without its tags: what a reader sees, for texts the page splits into parts.
+    pub(crate) fn text(&self) -> String {
+        let mut text = String::with_capacity(self.body.len());
+        let mut in_tag = false;
+        for c in self.body.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text
+    }
+
     pub(crate) fn location(&self) -> Option<&str> {
         self.headers.get(LOCATION).map(|value| value.to_str().unwrap())
     }
