@@ -37,7 +37,7 @@ mod upload;
 
 pub use api::openapi::OPENAPI;
 pub use launcher::{ImportLauncher, ImportRefused, ImportRequest, LaunchFuture, StartedImport};
-pub use state::{AppState, WebOptions};
+pub use state::{AppState, EngineProbe, WebOptions};
 pub use tokens::{digest as token_digest, random_token};
 
 /// The whole application, ready to be served.

@@ -23,6 +23,16 @@ pub struct WebOptions {
     pub upload_limit_bytes: usize,
     /// Whether `mesvaccins.url` is set: MES_VACCINS cannot be put in service without it.
     pub mesvaccins_configured: bool,
+    /// The batch engine of this process, which `/healthz` checks; `None` when none runs here.
+    pub engine: Option<EngineProbe>,
+}
+
+/// How `/healthz` knows that this process's batch engine is alive: its instance's heartbeat in
+/// the base is younger than the lease.
+#[derive(Debug, Clone)]
+pub struct EngineProbe {
+    pub instance_id: String,
+    pub lease: jiff::SignedDuration,
 }
 
 impl WebOptions {
@@ -34,6 +44,7 @@ impl WebOptions {
             upload_dir: PathBuf::from("import/logs/uploads"),
             upload_limit_bytes: 50 * 1024 * 1024,
             mesvaccins_configured: false,
+            engine: None,
         }
     }
 }

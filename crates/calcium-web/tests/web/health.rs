@@ -77,3 +77,34 @@ async fn metrics_give_the_last_status_and_runs_of_each_batch_and_the_import_line
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn health_fails_when_the_batch_engine_of_this_instance_gives_no_sign_of_life() {
+    for kind in backends() {
+        let probe =
+            calcium_web::EngineProbe { instance_id: "ici".to_owned(), lease: jiff::SignedDuration::from_secs(60) };
+        let app = TestApp::build(kind, |options| options.engine = Some(probe), None).await;
+        let stopped = app.get("/healthz", &[]).await;
+        assert_eq!(stopped.status, StatusCode::SERVICE_UNAVAILABLE);
+        let body: serde_json::Value = serde_json::from_str(&stopped.body).unwrap();
+        assert_eq!(body, serde_json::json!({"status": "indisponible", "database": "ok", "scheduler": "arrêté"}));
+
+        let store = &app.base.store;
+        let now = store.database_now().await.unwrap();
+        let instance = calcium_store::InstanceRow {
+            id: "ici".to_owned(),
+            host: "localhost".to_owned(),
+            pid: 1,
+            version: "0".to_owned(),
+            started_at: now,
+            heartbeat_at: now,
+            stopped_at: None,
+        };
+        store.register_instance(&instance).await.unwrap();
+        let alive = app.get("/healthz", &[]).await;
+        assert_eq!(alive.status, StatusCode::OK);
+        let body: serde_json::Value = serde_json::from_str(&alive.body).unwrap();
+        assert_eq!(body, serde_json::json!({"status": "ok", "database": "ok", "scheduler": "ok"}));
+        app.finish().await;
+    }
+}

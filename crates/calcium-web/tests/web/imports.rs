@@ -170,6 +170,10 @@ async fn an_upload_becomes_an_import_whose_page_shows_the_counts_and_the_log_fil
             assert!(body.contains(&format!(">{name}")), "{name}");
         }
         assert!(!body.contains("hx-trigger=\"every 1s\""), "a finished import stops polling");
+        let status = app.get(&format!("{location}/status"), &[&session.cookie]).await;
+        assert_eq!(status.status, StatusCode::OK);
+        assert!(status.body.starts_with("<div id=\"import-status\""), "the fragment alone: {}", status.body);
+        assert!(status.body.contains("data-status=\"FINISH\""));
 
         // The downloads page lists them, newest first, and serves them by id.
         let downloads = app.get("/downloads", &[&session.cookie]).await.body;

@@ -101,3 +101,57 @@ async fn an_unknown_page_is_a_french_404() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn every_route_but_login_health_metrics_and_assets_requires_a_session() {
+    for kind in backends() {
+        let app = TestApp::new(kind).await;
+        for path in [
+            "/",
+            "/batches/table",
+            "/batches/CLEAN/launch",
+            "/batches/CLEAN/edit",
+            "/batches/CLEAN/history",
+            "/executions/1/log",
+            "/import",
+            "/import/1",
+            "/import/1/status",
+            "/downloads",
+            "/downloads/1",
+            "/account",
+        ] {
+            let response = app.get(path, &[]).await;
+            assert_eq!((response.status, response.location()), (StatusCode::SEE_OTHER, Some("/login")), "GET {path}");
+        }
+        for path in [
+            "/batches/CLEAN/launch",
+            "/batches/CLEAN/edit",
+            "/preferences/history-columns",
+            "/import",
+            "/account/email",
+            "/account/password",
+            "/logout",
+        ] {
+            let response = app.post_form(path, &[("csrf", "x")], &[]).await;
+            assert_eq!((response.status, response.location()), (StatusCode::SEE_OTHER, Some("/login")), "POST {path}");
+        }
+        for path in [
+            "/api/batches",
+            "/api/batches/CLEAN",
+            "/api/batches/CLEAN/history",
+            "/api/batches/CLEAN/next",
+            "/api/executions/1",
+            "/api/executions/1/log",
+            "/api/openapi.json",
+        ] {
+            assert_eq!(app.get(path, &[]).await.status, StatusCode::UNAUTHORIZED, "GET {path}");
+        }
+        for path in ["/api/batches/CLEAN/run", "/api/import"] {
+            assert_eq!(app.post_form(path, &[], &[]).await.status, StatusCode::UNAUTHORIZED, "POST {path}");
+        }
+        for path in ["/login", "/healthz", "/metrics", "/static/calcium.css", "/static/app.js", "/static/htmx.min.js"] {
+            assert_eq!(app.get(path, &[]).await.status, StatusCode::OK, "GET {path} is open");
+        }
+        app.finish().await;
+    }
+}
