@@ -356,6 +356,11 @@ async fn scenario(b: &Browser, dir: &Path, smtp: &SmtpSink) {
     )
     .await;
     assert!(b.text("tr[data-code=DOUBLONS] .next-run").await.starts_with("Prochaine exécution : "));
+    // Rafraîchir reloads the table and keeps the selected row.
+    b.eval("document.querySelector('tr[data-code=DOUBLONS]').dataset.seen = 'avant'").await;
+    b.click("#refresh").await;
+    b.wait_for("a fresh table", "!document.querySelector('tr[data-code=DOUBLONS]').dataset.seen").await;
+    assert_eq!(b.eval("document.querySelector('tr.is-selected').dataset.code").await, json!("DOUBLONS"));
 
     // History of CLEAN: hide "Date fin", reload, still hidden; a row opens its log.
     b.click("tr[data-code=CLEAN]").await;
@@ -404,6 +409,7 @@ async fn scenario(b: &Browser, dir: &Path, smtp: &SmtpSink) {
     let options = b.eval("Array.from(document.querySelectorAll('#import-model option')).map(o => o.value)").await;
     assert_eq!(options, json!(["APOGEE", "CHU"]));
     b.client.find(Locator::Css("#import-file")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
+    b.screenshot("import-form").await;
     b.click("#import-submit").await;
     b.wait_for("the end of the import", "document.querySelector('#import-status[data-status=FINISH]')").await;
     let status = b.text("#import-status").await;
@@ -442,4 +448,7 @@ async fn scenario(b: &Browser, dir: &Path, smtp: &SmtpSink) {
     b.goto("/downloads").await;
     assert!(b.text("table.downloads").await.contains("erreurFile_"));
     b.screenshot("downloads").await;
+    b.goto("/account").await;
+    assert_eq!(b.eval("document.querySelector('#account-email').value").await, json!("marie@univ-exemple.fr"));
+    b.screenshot("account").await;
 }

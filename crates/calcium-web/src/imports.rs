@@ -140,14 +140,17 @@ pub(crate) async fn start(
         notify: user.email.clone(),
     };
     tracing::info!(login = %user.login, file = %form.file_name, saved = %path.display(), "import uploaded");
-    match launcher.start(request).await {
-        Ok(started) => Ok(Ok(started)),
-        Err(ImportRefused::AlreadyRunning) => {
-            // Nothing will read it: do not keep a copy of personal data for nothing.
-            let _ = tokio::fs::remove_file(&path).await;
-            Ok(Err((StatusCode::CONFLICT, ImportRefused::AlreadyRunning.to_string())))
-        }
-        Err(ImportRefused::Failed(error)) => Err(WebError::Internal(error)),
+    let refused = match launcher.start(request).await {
+        Ok(started) => return Ok(Ok(started)),
+        Err(refused) => refused,
+    };
+    // Nothing will read it: do not keep a copy of personal data for nothing.
+    if let Err(error) = tokio::fs::remove_file(&path).await {
+        tracing::warn!(%error, path = %path.display(), "refused upload not removed");
+    }
+    match refused {
+        ImportRefused::AlreadyRunning => Ok(Err((StatusCode::CONFLICT, refused.to_string()))),
+        ImportRefused::Failed(error) => Err(WebError::Internal(error)),
     }
 }
 
