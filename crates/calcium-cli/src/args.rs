@@ -128,6 +128,15 @@ pub(crate) enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Crée un jeton d'accès à l'API (/api/) pour un compte
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = "Le jeton est affiché une seule fois sur la sortie standard ; la base n'en garde que l'empreinte.\n\nExemple :\n  curl -H \"Authorization: Bearer $JETON\" http://127.0.0.1:8080/api/batches"
+    )]
+    Token {
+        /// Identifiant du compte
+        login: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ mod import;
 mod serve;
 mod student;
 mod user;
+mod web_import;
 
 pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
     let settings = Settings::load(cli.config.as_deref())?;
@@ -29,6 +30,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
         Command::User(UserCommand::Add { login, email, password_stdin }) => {
             user::add(&store, &login, &email, password_stdin).await
         }
+        Command::User(UserCommand::Token { login }) => user::token(&store, &login).await,
         Command::Batch(command) => batch::run(&store, &settings, command).await,
         Command::Student(command) => student::run(&store, command).await,
         Command::Import { file, model, dry_run, json, notify } => {

@@ -232,6 +232,24 @@ fn user_add_reads_the_password_from_stdin_and_refuses_duplicates() {
     assert_refused(&env.run(&["user", "add", "x", "--email", "pas-une-adresse"]), "Adresse e-mail invalide");
 }
 
+#[tokio::test]
+async fn user_token_prints_a_token_the_base_keeps_only_as_its_digest() {
+    let env = Env::sqlite();
+    assert_refused(&env.run(&["user", "token", "personne"]), "aucun compte personne");
+    let add = ["user", "add", "mdupont", "--email", "m.dupont@univ-exemple.fr", "--password-stdin"];
+    assert_success(&env.run_with_input(&add, "un mot de passe assez long\n"));
+    let output = env.run(&["user", "token", "mdupont"]);
+    assert_success(&output);
+    let token = String::from_utf8(output.stdout.clone()).unwrap().trim().to_owned();
+    assert!(token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()), "{token}");
+    assert!(stderr(&output).contains("affiché une seule fois"));
+    let store = calcium_store::Store::connect(&env.database_url).await.unwrap();
+    let user = store.find_api_token_user(&calcium_web::token_digest(&token)).await.unwrap();
+    assert_eq!(user.map(|u| u.login).as_deref(), Some("mdupont"));
+    assert!(store.find_api_token_user(&token).await.unwrap().is_none(), "the token itself is not stored");
+    store.close().await;
+}
+
 #[test]
 fn demo_seed_fills_an_empty_base_once() {
     let env = Env::sqlite();

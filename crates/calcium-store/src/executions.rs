@@ -180,4 +180,44 @@ impl Store {
         });
         raws.into_iter().map(ExecutionRow::try_from).collect()
     }
+
+    /// How many executions a batch has (for the pages of its history).
+    pub async fn count_executions(&self, batch: BatchCode) -> Result<i64> {
+        Ok(on_backend!(self, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM execution WHERE batch_code = $1")
+                .bind(batch.as_str())
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
+    /// How many executions each batch has in each status (for the metrics).
+    pub async fn execution_counts(&self) -> Result<Vec<(BatchCode, ExecutionStatus, i64)>> {
+        let rows: Vec<(String, String, i64)> = on_backend!(self, |pool| {
+            sqlx::query_as("SELECT batch_code, status, COUNT(*) FROM execution GROUP BY batch_code, status")
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter()
+            .map(|(batch, status, count)| {
+                let corrupt = || DbError::Corrupt(format!("exécution de {batch} en {status}"));
+                let code = BatchCode::parse(&batch).map_err(|_| corrupt())?;
+                Ok((code, ExecutionStatus::parse(&status).ok_or_else(corrupt)?, count))
+            })
+            .collect()
+    }
+
+    /// The result summaries of a batch's finished executions (for the import metrics).
+    pub async fn execution_summaries(&self, batch: BatchCode) -> Result<Vec<serde_json::Value>> {
+        let texts: Vec<String> = on_backend!(self, |pool| {
+            sqlx::query_scalar("SELECT summary FROM execution WHERE batch_code = $1 AND summary IS NOT NULL")
+                .bind(batch.as_str())
+                .fetch_all(pool)
+                .await?
+        });
+        texts
+            .iter()
+            .map(|text| serde_json::from_str(text).map_err(|_| DbError::Corrupt(format!("résumé de {batch}"))))
+            .collect()
+    }
 }

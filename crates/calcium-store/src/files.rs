@@ -149,4 +149,18 @@ impl Store {
         });
         raw.map(ProducedFile::try_from).transpose()
     }
+
+    /// The files an execution produced, in the order they were recorded.
+    pub async fn produced_files_of_execution(&self, execution_id: i64) -> Result<Vec<ProducedFile>> {
+        let raws: Vec<RawFile> = on_backend!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, kind, path, file_name, size_bytes, execution_id, created_at FROM produced_file \
+                 WHERE execution_id = $1 ORDER BY id",
+            )
+            .bind(execution_id)
+            .fetch_all(pool)
+            .await?
+        });
+        raws.into_iter().map(ProducedFile::try_from).collect()
+    }
 }

@@ -221,4 +221,57 @@ impl Store {
                 .rows_affected()
         }))
     }
+
+    /// A preference of the user (`name` → `value`), such as the hidden columns of the history.
+    pub async fn user_preference(&self, user: UserId, name: &str) -> Result<Option<String>> {
+        Ok(on_backend!(self, |pool| {
+            sqlx::query_scalar("SELECT value FROM user_preference WHERE user_id = $1 AND name = $2")
+                .bind(user.0)
+                .bind(name)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    pub async fn set_user_preference(&self, user: UserId, name: &str, value: &str) -> Result<()> {
+        on_backend!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO user_preference (user_id, name, value) VALUES ($1, $2, $3) \
+                 ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value",
+            )
+            .bind(user.0)
+            .bind(name)
+            .bind(value)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Stores an API token of `user` under the hash of its value.
+    pub async fn create_api_token(&self, token_hash: &str, user: UserId, now: Timestamp) -> Result<()> {
+        on_backend!(self, |pool| {
+            sqlx::query("INSERT INTO api_token (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+                .bind(token_hash)
+                .bind(user.0)
+                .bind(to_millis(now))
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The user an API token (by its hash) belongs to.
+    pub async fn find_api_token_user(&self, token_hash: &str) -> Result<Option<UserRow>> {
+        let raw: Option<RawUser> = on_backend!(self, |pool| {
+            sqlx::query_as(
+                "SELECT u.id, u.login, u.email, u.password_hash, u.role, u.created_at \
+                 FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
+        });
+        raw.map(UserRow::try_from).transpose()
+    }
 }

@@ -591,3 +591,55 @@ async fn a_run_that_lost_its_lease_cannot_write_its_end_and_its_flag_is_lowered_
     })
     .await;
 }
+
+#[tokio::test]
+async fn preferences_api_tokens_and_the_counts_of_the_web_page() {
+    on_every_backend(|store| async move {
+        let user = NewUser { login: "marie", email: None, password_hash: "$argon2id$x", role: Role::Admin };
+        let id = store.create_user(&user, now()).await.unwrap();
+        assert_eq!(store.user_preference(id, "history.hidden").await.unwrap(), None);
+        store.set_user_preference(id, "history.hidden", "fin").await.unwrap();
+        store.set_user_preference(id, "history.hidden", "fin duree").await.unwrap();
+        assert_eq!(store.user_preference(id, "history.hidden").await.unwrap().as_deref(), Some("fin duree"));
+
+        store.create_api_token("tokenhash", id, now()).await.unwrap();
+        assert_eq!(store.find_api_token_user("tokenhash").await.unwrap().map(|u| u.login).as_deref(), Some("marie"));
+        assert!(store.find_api_token_user("other").await.unwrap().is_none());
+
+        let summary = serde_json::json!({"créés": 2, "rejetés": 1});
+        let run = store.insert_execution(&running(BatchCode::ImpQuo, None, now())).await.unwrap();
+        store
+            .finish_run(run, ExecutionStatus::Finish, now() + 2.seconds(), LEASE, Some(&summary), None, None)
+            .await
+            .unwrap();
+        let run2 = store.insert_execution(&running(BatchCode::ImpQuo, None, now() + 1.minute())).await.unwrap();
+        store
+            .finish_run(run2, ExecutionStatus::Error, now() + 2.minutes(), LEASE, None, Some("x"), None)
+            .await
+            .unwrap();
+        assert_eq!(store.count_executions(BatchCode::ImpQuo).await.unwrap(), 2);
+        assert_eq!(store.count_executions(BatchCode::Clean).await.unwrap(), 0);
+        let mut counts = store.execution_counts().await.unwrap();
+        counts.sort_by_key(|(_, status, _)| status.as_str());
+        assert_eq!(
+            counts,
+            [(BatchCode::ImpQuo, ExecutionStatus::Error, 1), (BatchCode::ImpQuo, ExecutionStatus::Finish, 1)]
+        );
+        assert_eq!(store.execution_summaries(BatchCode::ImpQuo).await.unwrap(), [summary]);
+
+        let file = |path: &'static str, execution_id| NewProducedFile {
+            kind: FileKind::ImportLog,
+            path,
+            file_name: path,
+            size_bytes: 1,
+            execution_id,
+        };
+        store.record_produced_file(&file("a.txt", Some(run.0)), now()).await.unwrap();
+        store.record_produced_file(&file("b.txt", Some(run2.0)), now()).await.unwrap();
+        store.record_produced_file(&file("c.txt", Some(run.0)), now()).await.unwrap();
+        let names: Vec<_> =
+            store.produced_files_of_execution(run.0).await.unwrap().into_iter().map(|f| f.file_name).collect();
+        assert_eq!(names, ["a.txt", "c.txt"]);
+    })
+    .await;
+}

@@ -17,7 +17,7 @@ mod throttle;
 pub use admin::ensure_admin_account;
 pub(crate) use password::prepare_nobody;
 pub use password::{PasswordError, generate_password, hash_password, verify_password};
-pub(crate) use session::CurrentUser;
+pub(crate) use session::{CurrentUser, closed_cookie as closed_session_cookie};
 pub(crate) use throttle::LoginThrottle;
 
 pub(crate) fn router() -> Router<AppState> {

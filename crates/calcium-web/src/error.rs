@@ -35,7 +35,7 @@ impl<E: Into<anyhow::Error>> From<E> for WebError {
 #[template(path = "error.html")]
 pub(crate) struct ErrorPage {
     pub(crate) title: &'static str,
-    pub(crate) message: &'static str,
+    pub(crate) message: String,
 }
 
 #[derive(Serialize)]
@@ -45,8 +45,8 @@ struct ApiError {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let page = |status: StatusCode, title: &'static str, message: &'static str| {
-            (status, ErrorPage { title, message }).into_response()
+        let page = |status: StatusCode, title: &'static str, message: &str| {
+            (status, ErrorPage { title, message: message.to_owned() }).into_response()
         };
         match self {
             WebError::Unauthenticated { api: true } => {
@@ -97,7 +97,7 @@ mod tests {
     fn an_internal_error_shows_nothing_of_its_cause() {
         let response = WebError::from(anyhow::anyhow!("secret SQL detail")).into_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let html = ErrorPage { title: "Erreur interne", message: "x" }.render().unwrap();
+        let html = ErrorPage { title: "Erreur interne", message: "x".to_owned() }.render().unwrap();
         assert!(!html.contains("secret SQL detail"));
     }
 }

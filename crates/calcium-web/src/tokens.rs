@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 const TOKEN_BYTES: usize = 32;
 
 /// A fresh 256-bit secret as hex.
-pub(crate) fn random_token() -> String {
+pub fn random_token() -> String {
     let mut bytes = [0u8; TOKEN_BYTES];
     rand::rng().fill_bytes(&mut bytes);
     hex(&bytes)
@@ -23,8 +23,8 @@ pub(crate) fn is_token(text: &str) -> bool {
     text.len() == TOKEN_BYTES * 2 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// The SHA-256 of the token's text, as hex: what the base stores for a session.
-pub(crate) fn digest(token: &str) -> String {
+/// The SHA-256 of the token's text, as hex: what the base stores for a session or an API token.
+pub fn digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 

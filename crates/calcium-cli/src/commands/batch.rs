@@ -1,12 +1,11 @@
 //! `calcium batch list|show`: the batches with their schedules and last execution.
 
-use calcium_core::execution::execution_text;
 use calcium_core::schedule::ScheduleFields;
 use calcium_core::{BatchCode, ExecutionStatus, Schedule, WallTime, WeekdaySet};
 use calcium_scheduler::TimeSource;
-use calcium_store::{BatchRow, ExecutionRow, LaunchRequest, Store};
+use calcium_store::{ExecutionRow, LaunchRequest, Store};
+use calcium_web::json::{BatchView, ExecutionView};
 use jiff::Timestamp;
-use serde::Serialize;
 
 use crate::args::{BatchCommand, BatchSetArgs};
 use crate::commands::print_json;
@@ -238,77 +237,12 @@ async fn launch(store: &Store, settings: &Settings, code: &BatchCode, wait: bool
     }
 }
 
-/// An execution in the JSON of `batch history` and `batch run` (SPEC §5).
-#[derive(Debug, Serialize)]
-struct ExecutionView {
-    id: i64,
-    code: &'static str,
-    status: &'static str,
-    started_at: String,
-    finished_at: Option<String>,
-    duration_secs: Option<i64>,
-    trigger: &'static str,
-    triggered_by: Option<String>,
-    instance_id: Option<String>,
-    occurrence: Option<String>,
-    summary: Option<serde_json::Value>,
-    message: Option<String>,
-    text: String,
-}
-
 fn execution_view(e: &ExecutionRow, settings: &Settings, now: Timestamp) -> ExecutionView {
-    ExecutionView {
-        id: e.id.0,
-        code: e.batch.as_str(),
-        status: e.status.as_str(),
-        started_at: rfc3339(e.started_at, settings),
-        finished_at: e.finished_at.map(|t| rfc3339(t, settings)),
-        duration_secs: e.finished_at.map(|end| end.as_second() - e.started_at.as_second()),
-        trigger: e.trigger.label(),
-        triggered_by: e.triggered_by.clone(),
-        instance_id: e.instance_id.clone(),
-        occurrence: e.occurrence.map(|t| rfc3339(t, settings)),
-        summary: e.summary.clone(),
-        message: e.message.clone(),
-        text: execution_text(e.status, e.started_at, e.finished_at, now, &settings.time_zone),
-    }
+    ExecutionView::new(e, &settings.time_zone, now)
 }
 
 fn rfc3339(t: Timestamp, settings: &Settings) -> String {
-    t.to_zoned_datetime(settings.time_zone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
-}
-
-/// The JSON shape of SPEC §5 (`batch list` / `batch show`).
-#[derive(Debug, Serialize)]
-pub(crate) struct BatchView {
-    code: &'static str,
-    label: String,
-    enabled: bool,
-    launch_now: bool,
-    schedule: ScheduleView,
-    summary: String,
-    last_execution: Option<LastExecutionView>,
-    next_run: Option<String>,
-    time_limit_seconds: Option<i32>,
-}
-
-#[derive(Debug, Serialize)]
-struct ScheduleView {
-    time: String,
-    day_of_month: Option<u8>,
-    month: Option<u8>,
-    year: Option<i16>,
-    weekdays: Vec<&'static str>,
-}
-
-#[derive(Debug, Serialize)]
-struct LastExecutionView {
-    id: i64,
-    status: &'static str,
-    started_at: String,
-    finished_at: Option<String>,
-    duration_secs: Option<i64>,
-    text: String,
+    calcium_web::json::rfc3339(t, &settings.time_zone)
 }
 
 async fn batch_views(store: &Store, settings: &Settings, now: Timestamp) -> Result<Vec<BatchView>, Failure> {
@@ -318,41 +252,9 @@ async fn batch_views(store: &Store, settings: &Settings, now: Timestamp) -> Resu
         .into_iter()
         .map(|batch| {
             let last = last.iter().find(|e| e.batch == batch.code);
-            view(batch, last, settings, now)
+            BatchView::new(batch, last, &settings.time_zone, now)
         })
         .collect())
-}
-
-fn view(batch: BatchRow, last: Option<&ExecutionRow>, settings: &Settings, now: Timestamp) -> BatchView {
-    let tz = &settings.time_zone;
-    let rfc3339 = |t: Timestamp| rfc3339(t, settings);
-    let schedule = &batch.schedule;
-    // A batch out of service never runs by itself: it has no next run.
-    let next_run = batch.enabled.then(|| schedule.next_after(now, tz)).flatten().map(rfc3339);
-    BatchView {
-        code: batch.code.as_str(),
-        label: batch.label,
-        enabled: batch.enabled,
-        launch_now: batch.launch_now,
-        schedule: ScheduleView {
-            time: schedule.time().to_string(),
-            day_of_month: schedule.day_of_month(),
-            month: schedule.month(),
-            year: schedule.year(),
-            weekdays: schedule.weekdays().iter().map(|day| day.short_name()).collect(),
-        },
-        summary: schedule.summary(),
-        time_limit_seconds: batch.time_limit_seconds,
-        last_execution: last.map(|e| LastExecutionView {
-            id: e.id.0,
-            status: e.status.as_str(),
-            started_at: rfc3339(e.started_at),
-            finished_at: e.finished_at.map(rfc3339),
-            duration_secs: e.finished_at.map(|end| end.as_second() - e.started_at.as_second()),
-            text: execution_text(e.status, e.started_at, e.finished_at, now, tz),
-        }),
-        next_run,
-    }
 }
 
 fn check(flag: bool) -> &'static str {

@@ -1,10 +1,11 @@
-//! `calcium serve`: the web server (and, with the scheduler issue, the batch engine).
+//! `calcium serve`: the web server, the batch engine, and the imports asked for on the page.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context;
 use calcium_store::Store;
-use calcium_web::{AppState, WebOptions};
+use calcium_web::{AppState, EngineProbe, WebOptions};
 
 use calcium_scheduler::{Cancellation, TimeSource};
 
@@ -40,10 +41,6 @@ pub(crate) async fn run(
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|e| Failure::refused(format!("server.listen : écoute impossible sur {address} : {e}")))?;
-    let state = AppState::new(
-        store.clone(),
-        WebOptions { secure_cookies: settings.secure_cookies, time_zone: settings.time_zone.clone() },
-    );
     let time = match (test_clock.time_scale, test_clock.time_origin, test_clock.virtual_origin) {
         (Some(scale), Some(real_origin), Some(virtual_origin)) => {
             tracing::warn!("horloge de test accélérée ×{scale} : à n'utiliser que pour les tests");
@@ -56,6 +53,19 @@ pub(crate) async fn run(
         scheduler_config.run_delay = std::time::Duration::from_millis(delay);
     }
     let scheduler = super::engine::scheduler_with(settings, store, time, scheduler_config);
+    let options = WebOptions {
+        secure_cookies: settings.secure_cookies,
+        time_zone: settings.time_zone.clone(),
+        upload_dir: settings.import_log_dir.join("uploads"),
+        upload_limit_bytes: usize::try_from(settings.upload_limit_mb).unwrap_or(usize::MAX).saturating_mul(1024 * 1024),
+        mesvaccins_configured: settings.mesvaccins.url.is_some(),
+        engine: Some(EngineProbe {
+            instance_id: scheduler.instance_id().to_owned(),
+            lease: super::engine::lease(settings),
+        }),
+    };
+    let launcher = super::web_import::ServeImportLauncher::new(settings.clone(), store.clone());
+    let state = AppState::new(store.clone(), options).with_import_launcher(Arc::new(launcher));
     let stop = Cancellation::default();
     let signals = {
         let stop = stop.clone();

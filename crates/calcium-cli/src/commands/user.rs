@@ -1,4 +1,4 @@
-//! `calcium user add`: creates an administrator account.
+//! `calcium user add`: creates an administrator account; `calcium user token`: an API token.
 
 use std::io::Read;
 
@@ -40,5 +40,17 @@ pub(crate) async fn add(store: &Store, login: &str, email: &str, password_stdin:
     if generated {
         eprintln!("Mot de passe (affiché une seule fois) : {password}");
     }
+    Ok(())
+}
+
+/// Creates an API token for `login` and prints it once on stdout (the base keeps its digest).
+pub(crate) async fn token(store: &Store, login: &str) -> Result<(), Failure> {
+    let login = Login::parse(login).map_err(|e| Failure::refused(e.to_string()))?;
+    let user =
+        store.find_user(login.as_str()).await?.ok_or_else(|| Failure::refused(format!("aucun compte {login}")))?;
+    let token = calcium_web::random_token();
+    store.create_api_token(&calcium_web::token_digest(&token), user.id, jiff::Timestamp::now()).await?;
+    eprintln!("Jeton d'API créé pour {login} (affiché une seule fois) :");
+    println!("{token}");
     Ok(())
 }

@@ -26,6 +26,14 @@ fn defaults_follow_the_spec() {
     assert_eq!((s.relances_days, s.scan_days, s.rappel_days), (365, 30, 30));
     assert_eq!(s.mesvaccins.timeout_seconds, 30);
     assert!(s.smtp.is_none());
+    assert_eq!(s.upload_limit_mb, 50);
+}
+
+#[test]
+fn the_upload_limit_is_a_positive_number_of_megabytes() {
+    assert_eq!(load(Some("[web]\nupload_limit_mb = 5\n"), &[]).unwrap().upload_limit_mb, 5);
+    assert_eq!(load(None, &[("CALCIUM_WEB_UPLOAD_LIMIT_MB", "120")]).unwrap().upload_limit_mb, 120);
+    assert!(refusal(Some("[web]\nupload_limit_mb = 0\n"), &[]).contains("web.upload_limit_mb"));
 }
 
 #[test]

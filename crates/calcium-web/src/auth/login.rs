@@ -131,9 +131,7 @@ async fn logout(
     user: CurrentUser,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    if !tokens::same_secret(&user.csrf_token, &form.csrf) {
-        return Err(WebError::Forbidden);
-    }
+    user.check_csrf(Some(&form.csrf))?;
     state.store().delete_session(&user.token_hash).await?;
     tracing::info!(login = %user.login, "logout");
     let mut response = Redirect::to("/login").into_response();

@@ -2,8 +2,11 @@
 //! test: SQLite always, PostgreSQL too when `TEST_POSTGRES_URL` is set. No network, no browser.
 
 mod accounts;
+mod api;
 mod batches;
+mod dialogs;
 mod health;
+mod imports;
 mod login;
 mod security;
 mod support;

@@ -45,16 +45,48 @@ async fn pages_use_no_inline_script_or_style() {
         let app = TestApp::new(kind).await;
         app.add_user("marie", "mot de passe de marie").await;
         let session = app.log_in("marie", "mot de passe de marie").await;
-        for page in [app.get("/login", &[]).await, app.get("/", &[&session.cookie]).await] {
-            assert!(!page.body.contains("<script"));
+        let cookie = [session.cookie.as_str()];
+        let mut pages = vec![app.get("/login", &[]).await];
+        for path in [
+            "/",
+            "/import",
+            "/downloads",
+            "/account",
+            "/batches/CLEAN/edit",
+            "/batches/CLEAN/history",
+            "/batches/CLEAN/launch",
+        ] {
+            let page = app.get(path, &cookie).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            pages.push(page);
+        }
+        for page in &pages {
+            // Scripts only by `src`, from this site; no script or style inside the page.
+            for script in page.body.split("<script").skip(1) {
+                let tag = &script[..script.find("</script>").expect("a closed script tag")];
+                assert!(tag.starts_with(" src=\"/static/") && tag.ends_with(" defer>"), "{tag}");
+            }
             assert!(!page.body.contains("<style"));
             assert!(!page.body.contains("style="));
-            assert!(page.body.contains(r#"<link rel="stylesheet" href="/static/calcium.css">"#));
+            for handler in [" onclick=", " onload=", " onerror=", " onchange=", "javascript:"] {
+                assert!(!page.body.contains(handler), "no inline handler: {handler}");
+            }
         }
+        assert!(pages[1].body.contains(r#"<script src="/static/htmx.min.js" defer></script>"#));
+        assert!(pages[1].body.contains(r#"<link rel="stylesheet" href="/static/calcium.css">"#));
         let css = app.get("/static/calcium.css", &[]).await;
         assert_eq!(css.status, StatusCode::OK);
         assert_eq!(css.headers["content-type"], "text/css; charset=utf-8");
         assert!(css.body.contains(".table-scroll"));
+        for (path, needle) in [
+            ("/static/htmx.min.js", "htmx"),
+            ("/static/app.js", "dialog-close"),
+            ("/static/htmx-LICENSE.txt", "Zero-Clause BSD"),
+        ] {
+            let asset = app.get(path, &[]).await;
+            assert_eq!(asset.status, StatusCode::OK, "{path}");
+            assert!(asset.body.contains(needle), "{path}");
+        }
         app.finish().await;
     }
 }
@@ -66,6 +98,60 @@ async fn an_unknown_page_is_a_french_404() {
         let response = app.get("/nulle-part", &[]).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND);
         assert!(response.body.contains("Page introuvable"));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn every_route_but_login_health_metrics_and_assets_requires_a_session() {
+    for kind in backends() {
+        let app = TestApp::new(kind).await;
+        for path in [
+            "/",
+            "/batches/table",
+            "/batches/CLEAN/launch",
+            "/batches/CLEAN/edit",
+            "/batches/CLEAN/history",
+            "/executions/1/log",
+            "/import",
+            "/import/1",
+            "/import/1/status",
+            "/downloads",
+            "/downloads/1",
+            "/account",
+        ] {
+            let response = app.get(path, &[]).await;
+            assert_eq!((response.status, response.location()), (StatusCode::SEE_OTHER, Some("/login")), "GET {path}");
+        }
+        for path in [
+            "/batches/CLEAN/launch",
+            "/batches/CLEAN/edit",
+            "/preferences/history-columns",
+            "/import",
+            "/account/email",
+            "/account/password",
+            "/logout",
+        ] {
+            let response = app.post_form(path, &[("csrf", "x")], &[]).await;
+            assert_eq!((response.status, response.location()), (StatusCode::SEE_OTHER, Some("/login")), "POST {path}");
+        }
+        for path in [
+            "/api/batches",
+            "/api/batches/CLEAN",
+            "/api/batches/CLEAN/history",
+            "/api/batches/CLEAN/next",
+            "/api/executions/1",
+            "/api/executions/1/log",
+            "/api/openapi.json",
+        ] {
+            assert_eq!(app.get(path, &[]).await.status, StatusCode::UNAUTHORIZED, "GET {path}");
+        }
+        for path in ["/api/batches/CLEAN/run", "/api/import"] {
+            assert_eq!(app.post_form(path, &[], &[]).await.status, StatusCode::UNAUTHORIZED, "POST {path}");
+        }
+        for path in ["/login", "/healthz", "/metrics", "/static/calcium.css", "/static/app.js", "/static/htmx.min.js"] {
+            assert_eq!(app.get(path, &[]).await.status, StatusCode::OK, "GET {path} is open");
+        }
         app.finish().await;
     }
 }

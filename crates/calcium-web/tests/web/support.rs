@@ -1,6 +1,8 @@
 //! The test application: a fresh base, the router on it, and helpers to send requests the way a
 //! browser would (form bodies, cookies) and to log in.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
@@ -8,13 +10,14 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use calcium_core::user::Role;
 use calcium_store::{BackendKind, NewUser};
 use calcium_test_support::TestBase;
-use calcium_web::{AppState, WebOptions, router};
+use calcium_web::{AppState, ImportLauncher, WebOptions, router};
 use jiff::tz::TimeZone;
 use tower::ServiceExt;
 
 pub(crate) struct TestApp {
     pub(crate) base: TestBase,
     router: Router,
+    options: WebOptions,
 }
 
 pub(crate) struct TestResponse {
@@ -35,10 +38,94 @@ impl TestApp {
     }
 
     pub(crate) async fn with_secure_cookies(kind: BackendKind, secure_cookies: bool) -> TestApp {
+        TestApp::build(kind, |options| options.secure_cookies = secure_cookies, None).await
+    }
+
+    /// An application whose options `adjust` changes, with an import launcher or none.
+    pub(crate) async fn build(
+        kind: BackendKind,
+        adjust: impl FnOnce(&mut WebOptions),
+        launcher: Option<Arc<dyn ImportLauncher>>,
+    ) -> TestApp {
         let base = TestBase::new(kind).await;
-        let options = WebOptions { secure_cookies, time_zone: TimeZone::get("Europe/Paris").unwrap() };
-        let router = router(AppState::new(base.store.clone(), options));
-        TestApp { base, router }
+        let mut options = WebOptions::new(TimeZone::get("Europe/Paris").unwrap());
+        adjust(&mut options);
+        let mut state = AppState::new(base.store.clone(), options.clone());
+        if let Some(launcher) = launcher {
+            state = state.with_import_launcher(launcher);
+        }
+        TestApp { base, router: router(state), options }
+    }
+
+    /// The same application on the same base, importing through `launcher`.
+    pub(crate) fn with_launcher(self, launcher: Arc<dyn ImportLauncher>) -> TestApp {
+        let state = AppState::new(self.base.store.clone(), self.options.clone()).with_import_launcher(launcher);
+        TestApp { router: router(state), ..self }
+    }
+
+    /// Any request: extra headers (`name`, `value`) and a body with its content type.
+    pub(crate) async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = match body {
+            Some((content_type, bytes)) => {
+                request = request.header(CONTENT_TYPE, content_type);
+                Body::from(bytes)
+            }
+            None => Body::empty(),
+        };
+        self.respond(request.body(body).unwrap()).await
+    }
+
+    async fn respond(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        TestResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A multipart form as a browser sends it: text fields, then the file (name, type, bytes).
+    pub(crate) async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let boundary = "----calciumtestboundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some((file_name, content_type, content)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+                     Content-Type: {content_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.request(Method::POST, path, headers, Some((&content_type, body))).await
     }
 
     pub(crate) async fn finish(self) {
@@ -54,21 +141,18 @@ impl TestApp {
     }
 
     async fn send(&self, method: Method, path: &str, cookies: &[&str], form: Option<String>) -> TestResponse {
-        let mut request = Request::builder().method(method).uri(path);
-        if !cookies.is_empty() {
-            request = request.header(COOKIE, cookies.join("; "));
-        }
-        let body = match form {
-            Some(form) => {
-                request = request.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
-                Body::from(form)
-            }
-            None => Body::empty(),
-        };
-        let response = self.router.clone().oneshot(request.body(body).unwrap()).await.unwrap();
-        let (parts, body) = response.into_parts();
-        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-        TestResponse { status: parts.status, headers: parts.headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
+        let cookie = cookies.join("; ");
+        let headers: Vec<(&str, &str)> =
+            if cookies.is_empty() { vec![] } else { vec![(COOKIE.as_str(), cookie.as_str())] };
+        let body = form.map(|form| ("application/x-www-form-urlencoded", form.into_bytes()));
+        self.request(method, path, &headers, body).await
+    }
+
+    /// Creates an admin with an e-mail address and logs them in.
+    pub(crate) async fn logged_in(&self) -> Session {
+        self.add_user("marie", "mot de passe de marie").await;
+        self.base.store.set_user_email("marie", Some("marie@univ-exemple.fr")).await.unwrap();
+        self.log_in("marie", "mot de passe de marie").await
     }
 
     pub(crate) async fn add_user(&self, login: &str, password: &str) {
@@ -118,6 +202,21 @@ impl TestResponse {
         let line = self.set_cookie(name)?;
         let pair = line.split(';').next().unwrap().to_owned();
         (pair.len() > name.len() + 1).then_some(pair)
+    }
+
+    /// The body without its tags: what a reader sees, for texts the page splits into parts.
+    pub(crate) fn text(&self) -> String {
+        let mut text = String::with_capacity(self.body.len());
+        let mut in_tag = false;
+        for c in self.body.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text
     }
 
     pub(crate) fn location(&self) -> Option<&str> {
