@@ -34,6 +34,9 @@ pub enum OpenError {
     Io(#[from] std::io::Error),
 }
 
+/// The most rows a slice reserves room for before reading (a whole file read at once grows).
+const SLICE_CAPACITY_LIMIT: usize = 16_384;
+
 /// A file being read slice by slice: its header is checked when it is opened, then
 /// [`FileReader::next_slice`] judges the data lines a bounded number at a time, so memory does
 /// not grow with the file.
@@ -106,7 +109,10 @@ impl<R: BufRead> FileReader<R> {
 
     /// Judges up to `max_lines` more data lines; `None` when the file is done.
     pub fn next_slice(&mut self, max_lines: usize, options: &ParseOptions) -> std::io::Result<Option<Slice>> {
-        let mut slice = Slice::default();
+        // Sized once: a growing vector of wide rows doubles its memory at the worst moment.
+        let expected = max_lines.min(SLICE_CAPACITY_LIMIT);
+        let mut slice =
+            Slice { rows: Vec::with_capacity(expected), ends: Vec::with_capacity(expected), ..Slice::default() };
         while slice.len() < max_lines {
             let Some(line) = self.lines.next_line()? else { break };
             slice.bytes.extend_from_slice(line.raw);

@@ -30,10 +30,10 @@ pub use report::{ImportReport, ReportError, ReportFiles};
 
 /// Data lines per slice: what is parsed, looked up, planned and written at once. Large enough
 /// that each statement carries real work, small enough that memory stays flat.
-const SLICE_LINES: usize = 10_000;
+const SLICE_LINES: usize = 5_000;
 
-/// Slices parsed ahead while the base works on the current one.
-const SLICES_AHEAD: usize = 2;
+/// Slices parsed ahead while the base works on the current one (each holds a few megabytes).
+const SLICES_AHEAD: usize = 1;
 
 /// How far an import has gone, for a progress bar or the batch page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,7 +160,7 @@ pub async fn run_import(store: &Store, options: &ImportOptions<'_>) -> Result<Im
     if options.dry_run {
         session.rollback().await?;
     } else {
-        session.commit().await?;
+        session.commit(options.execution_id).await?;
     }
     timings.committing = started.elapsed();
     tracing::debug!(?timings, "import de {data_lines} lignes");

@@ -247,7 +247,10 @@ impl ImportSession {
                         bind_student!(row, push_bind, *record, model, execution);
                         row.push_bind(now).push_bind(now);
                     });
-                    created += builder.build().execute(&mut **tx).await?.rows_affected();
+                    // Only the full-size statement is worth keeping prepared: a slice's last
+                    // chunk has a size of its own, and each would hold megabytes in the cache.
+                    let full = chunk.len() == SQLITE_ROWS_PER_INSERT;
+                    created += builder.build().persistent(full).execute(&mut **tx).await?.rows_affected();
                 }
                 let update = update_statement();
                 for (id, record) in &write.updates {
@@ -274,10 +277,27 @@ impl ImportSession {
         }
     }
 
-    /// Makes the whole import visible at once.
-    pub async fn commit(self) -> Result<()> {
+    /// Makes the whole import visible at once. `execution` is the run doing the import: on
+    /// SQLite its heartbeat (and its instance's) is written with the data. While the import
+    /// holds SQLite's write lock, nothing else can write, not even the lease renewals of that
+    /// very run, nor a reaper; without this, a run longer than its lease would come out of the
+    /// commit with a stale heartbeat and be taken for dead, its import done but its end lost.
+    pub async fn commit(self, execution: Option<i64>) -> Result<()> {
         match self.tx {
             Tx::Sqlite(mut tx) => {
+                if let Some(execution) = execution {
+                    const NOW: &str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+                    let execution_alive = format!(
+                        "UPDATE execution SET heartbeat_at = MAX(COALESCE(heartbeat_at, 0), {NOW}) \
+                         WHERE id = $1 AND status = 'RUNNING'"
+                    );
+                    sqlx::query(sqlx::AssertSqlSafe(execution_alive)).bind(execution).execute(&mut *tx).await?;
+                    let instance_alive = format!(
+                        "UPDATE instance SET heartbeat_at = MAX(heartbeat_at, {NOW}) \
+                         WHERE id = (SELECT instance_id FROM execution WHERE id = $1)"
+                    );
+                    sqlx::query(sqlx::AssertSqlSafe(instance_alive)).bind(execution).execute(&mut *tx).await?;
+                }
                 // Gives the pooled connection its usual cache back (the dirty pages are written
                 // by the commit either way).
                 let pragma = format!("PRAGMA cache_size = -{SQLITE_DEFAULT_CACHE_KIB}");

@@ -230,7 +230,7 @@ impl Store {
     pub async fn apply_import(&self, write: &ImportWrite<'_>) -> Result<(u64, u64)> {
         let mut session = self.begin_import(crate::ImportMode::Write).await?;
         let written = session.write(write).await?;
-        session.commit().await?;
+        session.commit(write.execution_id).await?;
         Ok(written)
     }
 

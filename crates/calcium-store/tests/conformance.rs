@@ -12,8 +12,8 @@ use calcium_core::student::{
 use calcium_core::user::Role;
 use calcium_core::{BatchCode, ExecutionStatus, Schedule, Trigger, WallTime, WeekdaySet};
 use calcium_store::{
-    DbError, DuplicateCandidate, DuplicateStatus, FileKind, IdentityStat, ImportMode, NewConsultation, NewExecution,
-    NewProducedFile, NewRelance, NewScanDocument, NewUser, NewVaccination, StudentQuery,
+    BackendKind, DbError, DuplicateCandidate, DuplicateStatus, FileKind, IdentityStat, ImportMode, NewConsultation,
+    NewExecution, NewProducedFile, NewRelance, NewScanDocument, NewUser, NewVaccination, StudentQuery,
 };
 use calcium_test_support::on_every_backend;
 use jiff::civil::date;
@@ -640,6 +640,51 @@ async fn preferences_api_tokens_and_the_counts_of_the_web_page() {
         let names: Vec<_> =
             store.produced_files_of_execution(run.0).await.unwrap().into_iter().map(|f| f.file_name).collect();
         assert_eq!(names, ["a.txt", "c.txt"]);
+    })
+    .await;
+}
+
+/// On SQLite an import holds the only write lock for its whole length, so its run's lease
+/// cannot be renewed meanwhile: the commit writes the heartbeat with the data, and the run
+/// comes out alive however long the import took.
+#[tokio::test]
+async fn an_import_commit_on_sqlite_keeps_its_run_alive() {
+    on_every_backend(|store| async move {
+        store
+            .register_instance(&calcium_store::InstanceRow {
+                id: "instance-a".into(),
+                host: "h".into(),
+                pid: 1,
+                version: "0".into(),
+                started_at: now(),
+                heartbeat_at: now(),
+                stopped_at: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store.request_launch(BatchCode::ImpQuo, "admin", now()).await.unwrap(),
+            calcium_store::LaunchRequest::Accepted
+        );
+        let run = store.claim_launch(BatchCode::ImpQuo, "instance-a", now()).await.unwrap().unwrap();
+        let new = record("Perrin", "Lou", date(2004, 6, 1));
+        let write = calcium_store::ImportWrite {
+            creates: vec![&new],
+            updates: vec![],
+            import_model: "APOGEE",
+            execution_id: Some(run.0),
+            now: now(),
+        };
+        store.apply_import(&write).await.unwrap();
+        // Hours after the run's start (the fixed test clock is in the past of the base's).
+        let later = store.database_now().await.unwrap();
+        let lease = jiff::SignedDuration::from_secs(60);
+        let alive = store.renew_lease(run, later, lease).await.unwrap();
+        match store.kind() {
+            BackendKind::Sqlite => assert!(alive, "the commit wrote the heartbeat"),
+            // PostgreSQL renews leases during the import on other connections: untouched here.
+            BackendKind::Postgres => assert!(!alive, "the commit leaves the heartbeat to the renewals"),
+        }
     })
     .await;
 }
