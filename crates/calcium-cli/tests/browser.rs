@@ -314,11 +314,12 @@ async fn scenario(b: &Browser, dir: &Path, smtp: &SmtpSink) {
          && document.querySelector('tr[data-code=CLEAN] .col-last-run').textContent.startsWith('FINISH - Deb : ')",
     )
     .await;
-    assert_eq!(
-        b.eval("document.querySelector('tr[data-code=CLEAN]').getAttribute('aria-selected')").await,
-        json!("true"),
-        "the selection survives the reloads"
-    );
+    // The selection survives the reloads (restored when htmx settles each new table).
+    b.wait_for(
+        "the selection kept across reloads",
+        "document.querySelector('tr[data-code=CLEAN]').getAttribute('aria-selected') === 'true'",
+    )
+    .await;
 
     // A batch out of service explains why it cannot start; Escape closes the dialog.
     b.click("tr[data-code=MES_VACCINS]").await;
@@ -333,7 +334,8 @@ async fn scenario(b: &Browser, dir: &Path, smtp: &SmtpSink) {
     for _ in 0..3 {
         b.press(Key::Down).await;
     }
-    assert_eq!(b.eval("document.querySelector('tr.is-selected').dataset.code").await, json!("DOUBLONS"));
+    // The selection comes back when htmx settles the new table, a moment after the swap.
+    b.wait_for("the selection kept", "document.querySelector('tr.is-selected')?.dataset.code === 'DOUBLONS'").await;
     b.click("[data-action=edit]").await;
     b.wait_for("the edit dialog", "document.querySelector('#edit-time')").await;
     assert!(b.text("#dialog-body h2").await.contains("Edition de batch"));
@@ -360,7 +362,8 @@ async fn scenario(b: &Browser, dir: &Path, smtp: &SmtpSink) {
     b.eval("document.querySelector('tr[data-code=DOUBLONS]').dataset.seen = 'avant'").await;
     b.click("#refresh").await;
     b.wait_for("a fresh table", "!document.querySelector('tr[data-code=DOUBLONS]').dataset.seen").await;
-    assert_eq!(b.eval("document.querySelector('tr.is-selected').dataset.code").await, json!("DOUBLONS"));
+    // The selection comes back when htmx settles the new table, a moment after the swap.
+    b.wait_for("the selection kept", "document.querySelector('tr.is-selected')?.dataset.code === 'DOUBLONS'").await;
 
     // History of CLEAN: hide "Date fin", reload, still hidden; a row opens its log.
     b.click("tr[data-code=CLEAN]").await;
