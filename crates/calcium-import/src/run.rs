@@ -30,7 +30,7 @@ pub use report::{ImportReport, ReportError, ReportFiles};
 
 /// Data lines per slice: what is parsed, looked up, planned and written at once. Large enough
 /// that each statement carries real work, small enough that memory stays flat.
-const SLICE_LINES: usize = 5_000;
+const SLICE_LINES: usize = 10_000;
 
 /// Slices parsed ahead while the base works on the current one (each holds a few megabytes).
 const SLICES_AHEAD: usize = 1;
