@@ -10,14 +10,14 @@
 
 #![allow(clippy::print_stderr, reason = "a skipped test says why on the test output")]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use calcium_test_support::{SmtpSink, calcium_command};
+use calcium_test_support::{SmtpSink, calcium_command, free_port, http_get, student_file, student_line};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -40,19 +40,6 @@ fn browser_available() -> bool {
     );
     eprintln!("note: {missing:?} missing (apt-get install chromium chromium-driver): browser test skipped");
     false
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn http_get(port: u16, path: &str) -> Option<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).ok()?;
-    Some(answer)
 }
 
 /// A child process killed when the test ends, whatever happens.
@@ -85,30 +72,6 @@ impl Drop for Process {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A student file of the current format with `lines` after the header, in ISO-8859-1.
-fn student_file(lines: &[String]) -> Vec<u8> {
-    let mut text = calcium_core::student::FormatVersion::CURRENT.header_line() + "\r\n";
-    for line in lines {
-        text.push_str(line);
-        text.push_str("\r\n");
-    }
-    text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
-}
-
-fn student_line(ine: &str, nom: &str, sexe: &str) -> String {
-    let mut cells = vec![""; 46];
-    cells[0] = "2026";
-    cells[1] = ine;
-    cells[4] = nom;
-    cells[6] = "Zoé";
-    cells[9] = sexe;
-    cells[10] = "01/02/2003";
-    cells[11] = "100";
-    cells[34] = "0999001A";
-    cells[35] = "SCI";
-    cells.join(";")
 }
 
 /// The browser session and where the page is.

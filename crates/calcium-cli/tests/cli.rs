@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use calcium_test_support::{TestBase, backends, calcium_command};
+use calcium_test_support::{TestBase, backends, calcium_command, student_file, student_line};
 use serde_json::Value;
 
 /// A working directory and a base for the commands of one test.
@@ -346,31 +346,6 @@ fn batch_run_without_an_instance_runs_here_and_history_shows_it() {
     assert_refused(&env.run(&["batch", "cancel", "CLEAN"]), "rien à annuler");
 }
 
-fn student_file(lines: &[&str]) -> Vec<u8> {
-    let header = calcium_core::student::FormatVersion::CURRENT.header_line();
-    let mut text = header + "\r\n";
-    for line in lines {
-        text.push_str(line);
-        text.push_str("\r\n");
-    }
-    text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
-}
-
-/// A line of the current format: the mandatory values, the INE and the name.
-fn student_line(ine: &str, nom: &str, sexe: &str) -> String {
-    let mut cells = vec![""; 46];
-    cells[0] = "2026";
-    cells[1] = ine;
-    cells[4] = nom;
-    cells[6] = "Zoé";
-    cells[9] = sexe;
-    cells[10] = "01/02/2003";
-    cells[11] = "100";
-    cells[34] = "0999001A";
-    cells[35] = "SCI";
-    cells.join(";")
-}
-
 #[test]
 fn import_reports_in_json_and_is_recorded_under_imp_quo() {
     let env = Env::sqlite();
@@ -415,7 +390,7 @@ fn import_reports_in_json_and_is_recorded_under_imp_quo() {
 fn import_refusals_exit_2() {
     let env = Env::sqlite();
     let file = env.dir.path().join("etudiants.csv");
-    std::fs::write(&file, student_file(&[])).unwrap();
+    std::fs::write(&file, student_file::<&str>(&[])).unwrap();
     assert_refused(
         &env.run(&["import", file.to_str().unwrap(), "--model", "NOPE"]),
         "Modèle d'importation inconnu : NOPE (modèles : APOGEE, CHU)",

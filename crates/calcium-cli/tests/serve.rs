@@ -1,32 +1,18 @@
 //! `calcium serve` as a real process: health, the engine answering a launch from another
 //! process within 2 seconds, the reaping of a dead process's run, graceful stop on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use calcium_core::{BatchCode, ExecutionStatus, Trigger};
 use calcium_store::{InstanceRow, NewExecution};
-use calcium_test_support::{TestBase, backends, calcium_command};
+use calcium_test_support::{TestBase, backends, calcium_command, free_port, http_get};
 use serde_json::Value;
 
 fn calcium(url: &str, dir: &std::path::Path) -> Command {
     calcium_command(env!("CARGO_BIN_EXE_calcium"), url, dir)
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn http_get(port: u16, path: &str) -> Option<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).ok()?;
-    Some(answer)
 }
 
 struct Server {

@@ -26,6 +26,20 @@ fn now() -> Timestamp {
     "2026-11-28T10:00:00Z".parse().unwrap()
 }
 
+/// Registers an instance of host `h`, alive at [`now`].
+async fn register_instance(store: &calcium_store::Store, id: &str) {
+    let instance = calcium_store::InstanceRow {
+        id: id.into(),
+        host: "h".into(),
+        pid: 1,
+        version: "0".into(),
+        started_at: now(),
+        heartbeat_at: now(),
+        stopped_at: None,
+    };
+    store.register_instance(&instance).await.unwrap();
+}
+
 fn record(nom: &str, prenom: &str, born: jiff::civil::Date) -> StudentRecord {
     StudentRecord::new(MandatoryValues {
         cod_anu: "2026".to_owned(),
@@ -564,18 +578,7 @@ async fn a_run_that_lost_its_lease_cannot_write_its_end_and_its_flag_is_lowered_
         );
         let unregistered = store.claim_launch(BatchCode::Clean, "instance-a", now()).await;
         assert!(unregistered.is_err(), "an unregistered instance cannot hold a run");
-        store
-            .register_instance(&calcium_store::InstanceRow {
-                id: "instance-a".into(),
-                host: "h".into(),
-                pid: 1,
-                version: "0".into(),
-                started_at: now(),
-                heartbeat_at: now(),
-                stopped_at: None,
-            })
-            .await
-            .unwrap();
+        register_instance(&store, "instance-a").await;
         let run = store.claim_launch(BatchCode::Clean, "instance-a", now()).await.unwrap().unwrap();
         assert!(store.claim_launch(BatchCode::Clean, "instance-a", now()).await.unwrap().is_none(), "answered once");
         assert!(store.renew_lease(run, now() + 30.seconds(), lease).await.unwrap());
@@ -650,18 +653,7 @@ async fn preferences_api_tokens_and_the_counts_of_the_web_page() {
 #[tokio::test]
 async fn an_import_commit_on_sqlite_keeps_its_run_alive() {
     on_every_backend(|store| async move {
-        store
-            .register_instance(&calcium_store::InstanceRow {
-                id: "instance-a".into(),
-                host: "h".into(),
-                pid: 1,
-                version: "0".into(),
-                started_at: now(),
-                heartbeat_at: now(),
-                stopped_at: None,
-            })
-            .await
-            .unwrap();
+        register_instance(&store, "instance-a").await;
         assert_eq!(
             store.request_launch(BatchCode::ImpQuo, "admin", now()).await.unwrap(),
             calcium_store::LaunchRequest::Accepted

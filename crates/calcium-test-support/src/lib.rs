@@ -10,8 +10,12 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+mod files;
+mod http;
 mod smtp;
 
+pub use files::{student_file, student_line};
+pub use http::{free_port, http_get};
 pub use smtp::{ReceivedMail, SmtpSink};
 
 use calcium_store::{BackendKind, Store};
