@@ -1,7 +1,8 @@
 //! Which student each accepted line is, and what to do about it (SPEC §4.4): create, update,
-//! leave unchanged, or reject. Pure: the caller looks the file's INEs and secondary keys up in
-//! the base in bulk ([`ines_of`], [`secondary_keys_of`]), hands the answers in as [`Existing`],
-//! and applies the plan in one transaction.
+//! leave unchanged, or reject. Pure: the caller looks each slice's INEs and secondary keys up in
+//! the base in bulk ([`ines_of`]; keys only for the rows whose INE the base lacks), adds the
+//! whole records [`records_needed`] names, hands the answers in as [`Existing`], and writes the
+//! plan into the import's one transaction.
 //!
 //! This module must not query anything nor write anything; it decides, deterministically, in
 //! line order, so two runs on the same file and base give the same plan.
