@@ -113,7 +113,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut counts = [0usize; 4];
     for p in &planned {
         counts[match p.action {
-            Action::Create(_) => 0,
+            Action::Create { .. } => 0,
             Action::Update { .. } => 1,
             Action::Unchanged(_) => 2,
             Action::Rejected(_) => 3,

@@ -108,8 +108,11 @@ pub fn records_needed(rows: &[ParsedRow], existing: &Existing) -> Vec<StudentId>
 /// What applying a line does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// A new student.
-    Create(StudentRecord),
+    /// A new student, with the fingerprint its line was parsed with.
+    Create {
+        record: StudentRecord,
+        fingerprint: Fingerprint,
+    },
     /// The stored student's record becomes `record` (the line merged over what was stored).
     Update {
         id: StudentId,
@@ -252,7 +255,7 @@ impl Planner {
         match existing.by_secondary_key.get(&key).map(Vec::as_slice).unwrap_or_default() {
             [] => {
                 self.claimed_keys.insert(key_digest);
-                Action::Create(record)
+                Action::Create { record, fingerprint }
             }
             [student] => {
                 let other_ine = matches!((ine, &student.ine), (Some(ine), Some(stored)) if stored.as_str() != ine);

@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use calcium_core::reference::NomenclatureKind;
 use calcium_core::student::{StudentId, StudentRecord};
-use calcium_store::{DbError, FileKind, ImportMode, ImportModel, ImportSession, ImportWrite, NewProducedFile, Store};
+use calcium_store::{
+    DbError, FileKind, ImportMode, ImportModel, ImportSession, ImportWrite, NewProducedFile, RecordToWrite, Store,
+};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -142,11 +144,10 @@ pub async fn run_import(store: &Store, options: &ImportOptions<'_>) -> Result<Im
             return Err(ImportError::Cancelled);
         }
         let started = Instant::now();
-        let existing = look_up(&mut session, &slice.rows).await?;
+        let existing =
+            if session.started_empty() { Existing::default() } else { look_up(&mut session, &slice.rows).await? };
         timings.looking_up += started.elapsed();
-        let started = Instant::now();
-        let outcome = apply_slice(&mut session, &mut planner, slice, existing, options).await?;
-        timings.planning_and_writing += started.elapsed();
+        let outcome = apply_slice(&mut session, &mut planner, slice, existing, options, &mut timings).await?;
         done += outcome.lines;
         let started = Instant::now();
         outcome.report(&mut report, &mut log, &error_file_head, line_ending).map_err(log_error)?;
@@ -183,7 +184,8 @@ struct Timings {
     /// Waiting for the reader thread (parsing is not keeping up when this grows).
     reading: Duration,
     looking_up: Duration,
-    planning_and_writing: Duration,
+    planning: Duration,
+    writing: Duration,
     logging: Duration,
     committing: Duration,
 }
@@ -300,7 +302,9 @@ async fn apply_slice(
     mut slice: Slice,
     existing: Existing,
     options: &ImportOptions<'_>,
+    timings: &mut Timings,
 ) -> Result<SliceOutcome, DbError> {
+    let started = Instant::now();
     let lines = slice.len();
     let mut entries: Vec<(usize, Vec<RowWarning>, LogEntry)> = Vec::with_capacity(lines);
     for error in std::mem::take(&mut slice.rejected) {
@@ -314,12 +318,14 @@ async fn apply_slice(
     let (mut creates, mut updates) = (Vec::new(), Vec::new());
     for (step, _) in &planned {
         match &step.action {
-            Action::Create(record) => creates.push(record),
-            Action::Update { id, record } => updates.push((*id, record)),
+            Action::Create { record, fingerprint } => creates.push(RecordToWrite { record, fingerprint: *fingerprint }),
+            Action::Update { id, record } => updates.push((*id, RecordToWrite::from(record))),
             Action::Unchanged(_) | Action::Rejected(_) => {}
         }
     }
     let nothing_to_write = creates.is_empty() && updates.is_empty();
+    timings.planning += started.elapsed();
+    let started = Instant::now();
     if !options.dry_run && !nothing_to_write {
         let write = ImportWrite {
             creates,
@@ -330,9 +336,10 @@ async fn apply_slice(
         };
         session.write(&write).await?;
     }
+    timings.writing += started.elapsed();
     for (step, warnings) in planned {
         let entry = match step.action {
-            Action::Create(record) => LogEntry::Created { who: who(&record) },
+            Action::Create { record, .. } => LogEntry::Created { who: who(&record) },
             Action::Update { id, record } => LogEntry::Updated { id, who: who(&record) },
             Action::Unchanged(id) => LogEntry::Unchanged(id),
             Action::Rejected(error) => LogEntry::Rejected(error),

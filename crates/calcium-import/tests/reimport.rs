@@ -61,7 +61,7 @@ fn importing_the_same_file_twice_changes_nothing_the_second_time() {
         .into_iter()
         .enumerate()
         .map(|(n, planned)| match planned.action {
-            Action::Create(record) => Student {
+            Action::Create { record, .. } => Student {
                 id: StudentId(n as i64),
                 record,
                 import_model: Some("APOGEE".to_owned()),

@@ -24,6 +24,9 @@ pub enum DbError {
     Corrupt(String),
     #[error(transparent)]
     Other(sqlx::Error),
+    /// A failure of the import's own SQLite connection.
+    #[error("base SQLite : {0}")]
+    Sqlite(rusqlite::Error),
 }
 
 /// What was not found.
@@ -68,6 +71,16 @@ impl From<sqlx::Error> for DbError {
             }
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => DbError::unavailable(error),
             _ => DbError::Other(error),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(error: rusqlite::Error) -> DbError {
+        use rusqlite::ErrorCode::{CannotOpen, DatabaseBusy, DatabaseLocked};
+        match error.sqlite_error_code() {
+            Some(CannotOpen | DatabaseBusy | DatabaseLocked) => DbError::Unavailable(error.to_string()),
+            _ => DbError::Sqlite(error),
         }
     }
 }

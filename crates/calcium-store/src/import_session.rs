@@ -7,30 +7,25 @@
 //! answer with [`StudentMatch`]es (a few columns) rather than whole students: on a daily
 //! re-import nearly every line equals what is stored, which the stored fingerprint tells.
 //!
-//! Per backend: SQLite takes the values as one JSON array (`json_each`), which lets its planner
-//! probe the indexes once per value; PostgreSQL takes arrays (`= ANY`, `unnest`) and loads new
-//! and changed students with `COPY`, the fastest way into it.
+//! Per backend: SQLite works through a connection of its own ([`sqlite`]), takes the values
+//! as one JSON array (`json_each`), which lets its planner probe the indexes once per value, and
+//! writes through one prepared statement; PostgreSQL takes arrays (`= ANY`, `unnest`) and loads
+//! new and changed students with `COPY`, the fastest way into it.
+
+mod sqlite;
 
 use calcium_core::normalize::SecondaryKey;
 use calcium_core::student::{BirthDate, Fingerprint, Ine, Student, StudentId};
-use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
+use sqlx::{Postgres, Transaction};
+
+use self::sqlite::SqliteImport;
 
 use crate::copy_text::CopyRow;
 use crate::students::{
-    ImportWrite, KEY_AND_PROVENANCE_COLUMNS, RECORD_COLUMNS, RawStudent, bind_student, insert_head, select_student,
-    update_statement,
+    ImportWrite, KEY_AND_PROVENANCE_COLUMNS, RECORD_COLUMNS, RawStudent, bind_student, select_student,
 };
 use crate::types::{DbDate, to_millis};
 use crate::{Backend, DbError, Result, Store};
-
-/// Rows per multi-row INSERT on SQLite: 56 binds a row stays under its 32 766 bind limit.
-const SQLITE_ROWS_PER_INSERT: usize = 500;
-
-/// The page cache an import gives its SQLite connection (KiB, as `PRAGMA cache_size` takes
-/// negative numbers): with the default 2 MB, the random inserts into the student indexes
-/// spill pages to the WAL long before the commit, which doubled the time of a first import.
-const SQLITE_IMPORT_CACHE_KIB: i64 = 64 * 1024;
-const SQLITE_DEFAULT_CACHE_KIB: i64 = 2000;
 
 /// What matching needs of a stored student: who it is, its INE, its secondary keys and the
 /// fingerprint of its record (absent for students written before fingerprints existed).
@@ -79,32 +74,19 @@ impl TryFrom<RawMatch> for StudentMatch {
 
 const MATCH_COLUMNS: &str = "s.id, s.cod_nne, s.nom_key, s.prenom_key, s.datenai, s.code_natio, s.fingerprint";
 
-/// On SQLite the matches come back as one JSON array: sqlx hands every row of a result from
-/// its worker thread to the caller one by one, which cost more than the look-up itself.
-const SQLITE_MATCHES: &str = "json_group_array(json_array(s.id, s.cod_nne, s.nom_key, s.prenom_key, s.datenai, \
-     s.code_natio, s.fingerprint))";
-
-type JsonMatch = (i64, Option<String>, String, String, String, String, Option<i64>);
-
-fn raw_matches_from_json(json: &str) -> Result<Vec<RawMatch>> {
-    let corrupt = |what: String| DbError::Corrupt(format!("recherche d'étudiants : {what}"));
-    let rows: Vec<JsonMatch> = serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?;
-    rows.into_iter()
-        .map(|(id, cod_nne, nom_key, prenom_key, datenai, code_natio, fingerprint)| {
-            let datenai = DbDate(datenai.parse().map_err(|_| corrupt(format!("étudiant {id}, datenai {datenai}")))?);
-            Ok(RawMatch { id, cod_nne, nom_key, prenom_key, datenai, code_natio, fingerprint })
-        })
-        .collect()
-}
-
 enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(SqliteImport),
     Postgres(Transaction<'static, Postgres>),
 }
 
 /// An import's open transaction. Dropping it without [`ImportSession::commit`] rolls back.
 pub struct ImportSession {
     tx: Tx,
+    /// The base held no student when the transaction began.
+    started_empty: bool,
+    /// The statements that give the student table back the indexes and foreign keys a first
+    /// import set aside ([`set_aside`]), run just before the commit.
+    rebuild_before_commit: Vec<String>,
 }
 
 impl std::fmt::Debug for ImportSession {
@@ -126,42 +108,92 @@ pub enum ImportMode {
 }
 
 impl Store {
-    /// Opens an import's transaction. To write, on SQLite, it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`): an import reads, then writes, and a transaction that upgrades from
-    /// reading to writing after another connection wrote would fail instead of waiting.
+    /// Opens an import's transaction (on SQLite, on a connection of its own: see
+    /// [`sqlite`]).
+    ///
+    /// A writing import is alone on the student table: SQLite's `BEGIN IMMEDIATE` takes the
+    /// only write lock; on PostgreSQL a lock mode that conflicts with itself and with every
+    /// write, not with reads. Whether the base holds students is read after that, so it stays
+    /// true until the commit.
+    ///
+    /// A writing import into a base without students is a bulk load: the student table's
+    /// secondary indexes and foreign keys are set aside and rebuilt once before the commit,
+    /// which costs a fraction of maintaining them row by row. It all happens inside the
+    /// transaction: a failure or a crash gives them back untouched. On PostgreSQL, readers of
+    /// the student table wait for the end of such a first import.
     pub async fn begin_import(&self, mode: ImportMode) -> Result<ImportSession> {
-        let tx = match &self.backend {
+        let write = mode == ImportMode::Write;
+        let mut session = match &self.backend {
             Backend::Sqlite(pool) => {
-                let begin = match mode {
-                    ImportMode::Write => "BEGIN IMMEDIATE",
-                    ImportMode::DryRun => "BEGIN",
-                };
-                let mut tx = pool.begin_with(begin).await?;
-                let pragma = format!("PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}");
-                sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&mut *tx).await?;
-                Tx::Sqlite(tx)
+                let file = pool.connect_options().get_filename().to_path_buf();
+                let import = off_the_async_workers(|| SqliteImport::begin(&file, write))?;
+                let started_empty = !off_the_async_workers(|| import.has_students())?;
+                ImportSession { tx: Tx::Sqlite(import), started_empty, rebuild_before_commit: Vec::new() }
             }
-            Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                if write {
+                    sqlx::query("LOCK TABLE student IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+                }
+                let has_students: bool =
+                    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM student)").fetch_one(&mut *tx).await?;
+                ImportSession { tx: Tx::Postgres(tx), started_empty: !has_students, rebuild_before_commit: Vec::new() }
+            }
         };
-        Ok(ImportSession { tx })
+        if write && session.started_empty {
+            session.rebuild_before_commit = session.set_aside().await?;
+        }
+        Ok(session)
+    }
+}
+
+impl Store {
+    /// The names of the student table's indexes and foreign keys, sorted: what a first import
+    /// sets aside and must give back (checked by the conformance suite).
+    pub async fn student_indexes_and_foreign_keys(&self) -> Result<Vec<String>> {
+        let mut names: Vec<String> = match &self.backend {
+            Backend::Sqlite(pool) => {
+                let indexes: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'student'")
+                        .fetch_all(pool)
+                        .await?;
+                let foreign_keys: Vec<String> =
+                    sqlx::query_scalar("SELECT 'fk ' || \"table\" || '.' || \"to\" FROM pragma_foreign_key_list('student')")
+                        .fetch_all(pool)
+                        .await?;
+                indexes.into_iter().chain(foreign_keys).collect()
+            }
+            Backend::Postgres(pool) => {
+                sqlx::query_scalar(
+                    "SELECT c.relname::text FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid \
+                     WHERE i.indrelid = 'student'::regclass \
+                     UNION ALL SELECT conname::text FROM pg_constraint WHERE conrelid = 'student'::regclass AND contype = 'f'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        names.sort();
+        Ok(names)
     }
 }
 
 impl ImportSession {
+    /// Whether the base held no student when the import began. Then there is nothing to look
+    /// up: the only students the look-ups could find are those this very import wrote in
+    /// earlier slices, and the import's planner already knows each of them by its INE and its
+    /// secondary keys. A first import skips every look-up.
+    pub fn started_empty(&self) -> bool {
+        self.started_empty
+    }
+
     /// The students holding any of `ines`.
     pub async fn matches_by_ines(&mut self, ines: &[&str]) -> Result<Vec<StudentMatch>> {
         if ines.is_empty() {
             return Ok(Vec::new());
         }
         let raws: Vec<RawMatch> = match &mut self.tx {
-            Tx::Sqlite(tx) => {
-                let sql = format!(
-                    "SELECT {SQLITE_MATCHES} FROM student AS s WHERE s.cod_nne IN (SELECT value FROM json_each($1))"
-                );
-                let json: String =
-                    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(json_array(ines)).fetch_one(&mut **tx).await?;
-                raw_matches_from_json(&json)?
-            }
+            Tx::Sqlite(import) => off_the_async_workers(|| import.matches_by_ines(ines))?,
             Tx::Postgres(tx) => {
                 let sql = format!("SELECT {MATCH_COLUMNS} FROM student AS s WHERE s.cod_nne = ANY($1)");
                 sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ines).fetch_all(&mut **tx).await?
@@ -177,20 +209,13 @@ impl ImportSession {
         }
         let dates: Vec<String> = keys.iter().map(|k| k.birth_date.date().to_string()).collect();
         let raws: Vec<RawMatch> = match &mut self.tx {
-            Tx::Sqlite(tx) => {
+            Tx::Sqlite(import) => {
                 let tuples: Vec<[&str; 4]> = keys
                     .iter()
                     .zip(&dates)
                     .map(|(k, date)| [k.nom.as_str(), k.prenom.as_str(), date.as_str(), k.nationality.as_str()])
                     .collect();
-                let sql = format!(
-                    "SELECT {SQLITE_MATCHES} FROM json_each($1) AS k JOIN student AS s \
-                     ON s.nom_key = k.value ->> 0 AND s.prenom_key = k.value ->> 1 \
-                     AND s.datenai = k.value ->> 2 AND s.code_natio = k.value ->> 3"
-                );
-                let json: String =
-                    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(json_array(&tuples)).fetch_one(&mut **tx).await?;
-                raw_matches_from_json(&json)?
+                off_the_async_workers(|| import.matches_by_keys(&tuples))?
             }
             Tx::Postgres(tx) => {
                 let noms: Vec<&str> = keys.iter().map(|k| k.nom.as_str()).collect();
@@ -221,10 +246,7 @@ impl ImportSession {
         }
         let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
         let raws: Vec<RawStudent> = match &mut self.tx {
-            Tx::Sqlite(tx) => {
-                let sql = format!("{} WHERE id IN (SELECT value FROM json_each($1))", select_student());
-                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(json_array(&ids)).fetch_all(&mut **tx).await?
-            }
+            Tx::Sqlite(import) => off_the_async_workers(|| import.students_by_ids(&ids))?,
             Tx::Postgres(tx) => {
                 let sql = format!("{} WHERE id = ANY($1)", select_student());
                 sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&ids).fetch_all(&mut **tx).await?
@@ -235,41 +257,10 @@ impl ImportSession {
 
     /// Writes a slice of the import: new students, then changed ones. Returns (created, updated).
     pub async fn write(&mut self, write: &ImportWrite<'_>) -> Result<(u64, u64)> {
-        let now = to_millis(write.now);
-        let (model, execution) = (Some(write.import_model), write.execution_id);
         match &mut self.tx {
-            Tx::Sqlite(tx) => {
-                let (mut created, mut updated) = (0, 0);
-                let head = insert_head();
-                for chunk in write.creates.chunks(SQLITE_ROWS_PER_INSERT) {
-                    let mut builder = QueryBuilder::new(head.as_str());
-                    builder.push_values(chunk, |mut row, record| {
-                        bind_student!(row, push_bind, *record, model, execution);
-                        row.push_bind(now).push_bind(now);
-                    });
-                    // Only the full-size statement is worth keeping prepared: a slice's last
-                    // chunk has a size of its own, and each would hold megabytes in the cache.
-                    let full = chunk.len() == SQLITE_ROWS_PER_INSERT;
-                    created += builder.build().persistent(full).execute(&mut **tx).await?.rows_affected();
-                }
-                let update = update_statement();
-                for (id, record) in &write.updates {
-                    updated += bind_student!(
-                        sqlx::query(sqlx::AssertSqlSafe(update.clone())),
-                        bind,
-                        *record,
-                        model,
-                        execution
-                    )
-                    .bind(now)
-                    .bind(id.0)
-                    .execute(&mut **tx)
-                    .await?
-                    .rows_affected();
-                }
-                Ok((created, updated))
-            }
+            Tx::Sqlite(import) => off_the_async_workers(|| import.write(write)),
             Tx::Postgres(tx) => {
+                let now = to_millis(write.now);
                 let created = copy_creates(tx, write, now).await?;
                 let updated = copy_updates(tx, write, now).await?;
                 Ok((created, updated))
@@ -282,40 +273,78 @@ impl ImportSession {
     /// holds SQLite's write lock, nothing else can write, not even the lease renewals of that
     /// very run, nor a reaper; without this, a run longer than its lease would come out of the
     /// commit with a stale heartbeat and be taken for dead, its import done but its end lost.
-    pub async fn commit(self, execution: Option<i64>) -> Result<()> {
+    pub async fn commit(mut self, execution: Option<i64>) -> Result<()> {
+        let rebuild = std::mem::take(&mut self.rebuild_before_commit);
         match self.tx {
-            Tx::Sqlite(mut tx) => {
-                if let Some(execution) = execution {
-                    const NOW: &str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
-                    let execution_alive = format!(
-                        "UPDATE execution SET heartbeat_at = MAX(COALESCE(heartbeat_at, 0), {NOW}) \
-                         WHERE id = $1 AND status = 'RUNNING'"
-                    );
-                    sqlx::query(sqlx::AssertSqlSafe(execution_alive)).bind(execution).execute(&mut *tx).await?;
-                    let instance_alive = format!(
-                        "UPDATE instance SET heartbeat_at = MAX(heartbeat_at, {NOW}) \
-                         WHERE id = (SELECT instance_id FROM execution WHERE id = $1)"
-                    );
-                    sqlx::query(sqlx::AssertSqlSafe(instance_alive)).bind(execution).execute(&mut *tx).await?;
+            Tx::Sqlite(import) => off_the_async_workers(|| {
+                import.execute_all(&rebuild)?;
+                import.commit(execution)
+            })?,
+            Tx::Postgres(mut tx) => {
+                for statement in rebuild {
+                    sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await?;
                 }
-                // Gives the pooled connection its usual cache back (the dirty pages are written
-                // by the commit either way).
-                let pragma = format!("PRAGMA cache_size = -{SQLITE_DEFAULT_CACHE_KIB}");
-                sqlx::query(sqlx::AssertSqlSafe(pragma)).execute(&mut *tx).await?;
                 tx.commit().await?;
             }
-            Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
+    }
+
+    /// Drops the student table's secondary indexes (and, on PostgreSQL, its foreign keys),
+    /// read from the catalogue so that this follows the migrations; returns the statements
+    /// that rebuild them. The primary key stays: other tables' foreign keys lean on it.
+    async fn set_aside(&mut self) -> Result<Vec<String>> {
+        let (drops, rebuilds): (Vec<String>, Vec<String>) = match &mut self.tx {
+            Tx::Sqlite(import) => off_the_async_workers(|| import.student_indexes())?.into_iter().unzip(),
+            Tx::Postgres(tx) => {
+                let indexes: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT format('DROP INDEX %I', c.relname), pg_get_indexdef(i.indexrelid) \
+                     FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid \
+                     WHERE i.indrelid = 'student'::regclass AND NOT i.indisprimary \
+                     AND NOT EXISTS (SELECT 1 FROM pg_constraint AS k WHERE k.conindid = i.indexrelid)",
+                )
+                .fetch_all(&mut **tx)
+                .await?;
+                let foreign_keys: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT format('ALTER TABLE student DROP CONSTRAINT %I', conname), \
+                     format('ALTER TABLE student ADD CONSTRAINT %I %s', conname, pg_get_constraintdef(oid)) \
+                     FROM pg_constraint WHERE conrelid = 'student'::regclass AND contype = 'f'",
+                )
+                .fetch_all(&mut **tx)
+                .await?;
+                indexes.into_iter().chain(foreign_keys).unzip()
+            }
+        };
+        match &mut self.tx {
+            Tx::Sqlite(import) => off_the_async_workers(|| import.execute_all(&drops))?,
+            Tx::Postgres(tx) => {
+                for statement in drops {
+                    sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut **tx).await?;
+                }
+            }
+        }
+        Ok(rebuilds)
     }
 
     /// Leaves the base as it was (a dry run, or an import that stopped).
     pub async fn rollback(self) -> Result<()> {
         match self.tx {
-            Tx::Sqlite(tx) => tx.rollback().await?,
+            Tx::Sqlite(import) => off_the_async_workers(|| import.rollback())?,
             Tx::Postgres(tx) => tx.rollback().await?,
         }
         Ok(())
+    }
+}
+
+/// Runs blocking work (the SQLite connection's calls) without stalling the other tasks of a
+/// multi-threaded runtime: `block_in_place` hands this worker's tasks to another thread, and
+/// lets the work borrow the caller's data, which `spawn_blocking` would not. A single-threaded
+/// runtime (tests) has no other worker to hand them to: the work then simply runs.
+fn off_the_async_workers<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => tokio::task::block_in_place(work),
+        _ => work(),
     }
 }
 
@@ -331,9 +360,9 @@ async fn copy_creates(tx: &mut Transaction<'static, Postgres>, write: &ImportWri
     }
     let (model, execution) = (Some(write.import_model), write.execution_id);
     let mut data = Vec::with_capacity(write.creates.len() * 400);
-    for record in &write.creates {
+    for new in &write.creates {
         let mut row = CopyRow::new(&mut data);
-        bind_student!(row, push_bind, *record, model, execution);
+        bind_student!(row, push_bind, new.record, new.fingerprint, model, execution);
         row.push_bind(now).push_bind(now).end();
     }
     let statement =
@@ -355,10 +384,10 @@ async fn copy_updates(tx: &mut Transaction<'static, Postgres>, write: &ImportWri
     .await?;
     sqlx::query("TRUNCATE import_update").execute(&mut **tx).await?;
     let mut data = Vec::with_capacity(write.updates.len() * 400);
-    for (id, record) in &write.updates {
+    for (id, changed) in &write.updates {
         let mut row = CopyRow::new(&mut data);
         row.push_bind(id.0);
-        bind_student!(row, push_bind, *record, model, execution);
+        bind_student!(row, push_bind, changed.record, changed.fingerprint, model, execution);
         row.push_bind(now).end();
     }
     let columns = format!("{RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}");

@@ -43,7 +43,7 @@ pub use health::{
 pub use import_session::{ImportMode, ImportSession, StudentMatch};
 pub use reference::{ImportModel, NomenclatureRow};
 pub use scheduling::{InstanceRow, LaunchRequest, OccurrenceClaim, ReapedExecution};
-pub use students::{ImportWrite, StudentQuery};
+pub use students::{ImportWrite, RecordToWrite, StudentQuery};
 pub use users::{NewUser, SessionRow, UserId, UserRow};
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;

@@ -1,7 +1,7 @@
 //! Students: the 46 import columns plus the normalised secondary keys and provenance.
 
 use calcium_core::normalize::{SecondaryKey, name_key};
-use calcium_core::student::{BirthDate, Ine, Nir, Sexe, Student, StudentId, StudentRecord, YearOrDate};
+use calcium_core::student::{BirthDate, Fingerprint, Ine, Nir, Sexe, Student, StudentId, StudentRecord, YearOrDate};
 use jiff::Timestamp;
 use sqlx::QueryBuilder;
 
@@ -26,11 +26,25 @@ const ROWS_PER_INSERT: usize = 500;
 /// What an import writes, in one transaction.
 #[derive(Debug)]
 pub struct ImportWrite<'a> {
-    pub creates: Vec<&'a StudentRecord>,
-    pub updates: Vec<(StudentId, &'a StudentRecord)>,
+    pub creates: Vec<RecordToWrite<'a>>,
+    pub updates: Vec<(StudentId, RecordToWrite<'a>)>,
     pub import_model: &'a str,
     pub execution_id: Option<i64>,
     pub now: Timestamp,
+}
+
+/// A record an import writes, with its fingerprint ([`Fingerprint::of`] the record). The
+/// import computed it when it parsed the line and must not pay for it twice.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordToWrite<'a> {
+    pub record: &'a StudentRecord,
+    pub fingerprint: Fingerprint,
+}
+
+impl<'a> From<&'a StudentRecord> for RecordToWrite<'a> {
+    fn from(record: &'a StudentRecord) -> RecordToWrite<'a> {
+        RecordToWrite { record, fingerprint: Fingerprint::of(record) }
+    }
 }
 
 /// How to look students up (`calcium student find`). Set fields are combined with AND.
@@ -46,7 +60,7 @@ pub struct StudentQuery {
 /// [`RECORD_COLUMNS`] followed by [`KEY_AND_PROVENANCE_COLUMNS`]. `$bind` is `bind` for a
 /// query and `push_bind` for a row of a multi-row INSERT.
 macro_rules! bind_student {
-    ($target:expr, $bind:ident, $record:expr, $model:expr, $execution:expr) => {{
+    ($target:expr, $bind:ident, $record:expr, $fingerprint:expr, $model:expr, $execution:expr) => {{
         let r: &::calcium_core::student::StudentRecord = $record;
         $target
             .$bind(r.cod_anu.as_str())
@@ -98,7 +112,10 @@ macro_rules! bind_student {
             .$bind(::calcium_core::normalize::name_key(&r.nom))
             .$bind(::calcium_core::normalize::name_key(&r.prenom1))
             .$bind(r.nomusage.as_deref().map(::calcium_core::normalize::name_key))
-            .$bind(::calcium_core::student::Fingerprint::of(r).0)
+            .$bind({
+                let fingerprint: ::calcium_core::student::Fingerprint = $fingerprint;
+                fingerprint.0
+            })
             .$bind($model)
             .$bind($execution)
     }};
@@ -120,6 +137,7 @@ impl Store {
                 sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())),
                 bind,
                 record,
+                Fingerprint::of(record),
                 import_model,
                 execution_id
             )
@@ -147,7 +165,7 @@ impl Store {
             for chunk in records.chunks(ROWS_PER_INSERT) {
                 let mut builder = QueryBuilder::new(head.as_str());
                 builder.push_values(chunk, |mut row, record| {
-                    bind_student!(row, push_bind, record, import_model, execution_id);
+                    bind_student!(row, push_bind, record, Fingerprint::of(record), import_model, execution_id);
                     row.push_bind(now).push_bind(now);
                 });
                 inserted += builder.build().execute(&mut *tx).await?.rows_affected();
@@ -168,12 +186,19 @@ impl Store {
     ) -> Result<()> {
         let sql = update_statement();
         let updated = on_backend!(self, |pool| {
-            bind_student!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), bind, record, import_model, execution_id)
-                .bind(to_millis(now))
-                .bind(id.0)
-                .execute(pool)
-                .await?
-                .rows_affected()
+            bind_student!(
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone())),
+                bind,
+                record,
+                Fingerprint::of(record),
+                import_model,
+                execution_id
+            )
+            .bind(to_millis(now))
+            .bind(id.0)
+            .execute(pool)
+            .await?
+            .rows_affected()
         });
         if updated == 0 { Err(DbError::NotFound(NotFound::Student(id.0))) } else { Ok(()) }
     }
@@ -323,6 +348,63 @@ pub(crate) struct RawStudent {
     identifiant: Option<String>,
     import_model: Option<String>,
     last_execution_id: Option<i64>,
+}
+
+impl RawStudent {
+    /// Reads a row of [`select_student`] through the import's own SQLite connection.
+    pub(crate) fn from_sqlite_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawStudent> {
+        Ok(RawStudent {
+            id: row.get(0)?,
+            cod_anu: row.get(1)?,
+            cod_nne: row.get(2)?,
+            cod_nni: row.get(3)?,
+            cod_etu: row.get(4)?,
+            nom: row.get(5)?,
+            nomusage: row.get(6)?,
+            prenom1: row.get(7)?,
+            prenom2: row.get(8)?,
+            prenom3: row.get(9)?,
+            sexe: row.get(10)?,
+            datenai: row.get(11)?,
+            code_natio: row.get(12)?,
+            situafam: row.get(13)?,
+            codebrs: row.get(14)?,
+            codefinanc: row.get(15)?,
+            tem_affl_sso: row.get(16)?,
+            centrepayeur: row.get(17)?,
+            codemut: row.get(18)?,
+            adr1: row.get(19)?,
+            adr2: row.get(20)?,
+            adr3: row.get(21)?,
+            cod_bdi: row.get(22)?,
+            commune: row.get(23)?,
+            pays: row.get(24)?,
+            teleph: row.get(25)?,
+            mail: row.get(26)?,
+            pcs: row.get(27)?,
+            adr1fix: row.get(28)?,
+            adr2fix: row.get(29)?,
+            adr3fix: row.get(30)?,
+            bdifix: row.get(31)?,
+            communefix: row.get(32)?,
+            paysfix: row.get(33)?,
+            telephfix: row.get(34)?,
+            etb: row.get(35)?,
+            cmp: row.get(36)?,
+            cursus: row.get(37)?,
+            annee: row.get(38)?,
+            diplome: row.get(39)?,
+            etablissement: row.get(40)?,
+            bac: row.get(41)?,
+            datebac: row.get(42)?,
+            etb_bac: row.get(43)?,
+            daa_etb: row.get(44)?,
+            daa_ens_sup: row.get(45)?,
+            identifiant: row.get(46)?,
+            import_model: row.get(47)?,
+            last_execution_id: row.get(48)?,
+        })
+    }
 }
 
 impl TryFrom<RawStudent> for Student {

@@ -531,8 +531,8 @@ async fn import_lookups_are_bulk_and_an_import_write_is_all_or_nothing() {
         changed.mail = Some("noel.faure@etu.exemple.fr".to_owned());
         let new = record("Perrin", "Lou", date(2004, 6, 1));
         let write = calcium_store::ImportWrite {
-            creates: vec![&new],
-            updates: vec![(b, &changed)],
+            creates: vec![(&new).into()],
+            updates: vec![(b, (&changed).into())],
             import_model: "CHU",
             execution_id: Some(7),
             now: now(),
@@ -555,8 +555,8 @@ async fn import_lookups_are_bulk_and_an_import_write_is_all_or_nothing() {
         // A failure anywhere (here an unknown import model) leaves nothing of the write.
         let another = record("Roche", "Maël", date(2003, 1, 2));
         let broken = calcium_store::ImportWrite {
-            creates: vec![&another],
-            updates: vec![(a, &changed)],
+            creates: vec![(&another).into()],
+            updates: vec![(a, (&changed).into())],
             import_model: "INCONNU",
             execution_id: None,
             now: now(),
@@ -564,6 +564,37 @@ async fn import_lookups_are_bulk_and_an_import_write_is_all_or_nothing() {
         assert!(store.apply_import(&broken).await.is_err());
         assert_eq!(store.count_students().await.unwrap(), 3);
         assert_eq!(store.get_student(a).await.unwrap().record, with_ine);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_first_import_into_an_empty_base_gives_back_every_index_and_foreign_key() {
+    on_every_backend(|store| async move {
+        let shape = store.student_indexes_and_foreign_keys().await.unwrap();
+        assert!(shape.len() >= 5, "indexes and the import model's foreign key: {shape:?}");
+        let first = record("Garnier", "Élodie", date(2001, 3, 4));
+        let second = record("Faure", "Noël", date(2002, 12, 25));
+        let write = |model| calcium_store::ImportWrite {
+            creates: vec![(&first).into(), (&second).into()],
+            updates: Vec::new(),
+            import_model: model,
+            execution_id: None,
+            now: now(),
+        };
+        // Set aside during the load, the foreign key is still checked when it comes back.
+        assert!(store.apply_import(&write("INCONNU")).await.is_err());
+        assert_eq!(store.count_students().await.unwrap(), 0);
+        assert_eq!(store.student_indexes_and_foreign_keys().await.unwrap(), shape);
+        let mut session = store.begin_import(ImportMode::Write).await.unwrap();
+        assert!(session.started_empty());
+        session.write(&write("APOGEE")).await.unwrap();
+        session.commit(None).await.unwrap();
+        assert_eq!(store.count_students().await.unwrap(), 2);
+        assert_eq!(store.student_indexes_and_foreign_keys().await.unwrap(), shape);
+        let session = store.begin_import(ImportMode::Write).await.unwrap();
+        assert!(!session.started_empty());
+        session.rollback().await.unwrap();
     })
     .await;
 }
@@ -661,7 +692,7 @@ async fn an_import_commit_on_sqlite_keeps_its_run_alive() {
         let run = store.claim_launch(BatchCode::ImpQuo, "instance-a", now()).await.unwrap().unwrap();
         let new = record("Perrin", "Lou", date(2004, 6, 1));
         let write = calcium_store::ImportWrite {
-            creates: vec![&new],
+            creates: vec![(&new).into()],
             updates: vec![],
             import_model: "APOGEE",
             execution_id: Some(run.0),

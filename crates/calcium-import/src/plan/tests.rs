@@ -45,7 +45,7 @@ enum Outcome {
 
 fn outcome(action: &Action) -> Outcome {
     match action {
-        Action::Create(_) => Outcome::Create,
+        Action::Create { .. } => Outcome::Create,
         Action::Update { id, .. } => Outcome::Update(id.0),
         Action::Unchanged(id) => Outcome::Unchanged(id.0),
         Action::Rejected(error) => Outcome::Rejected(error.kind, error.message.clone()),
@@ -91,7 +91,8 @@ fn an_unknown_student_is_created() {
     check(&[], vec![row(2, &[])], &[(2, Outcome::Create)]);
     check(&[], vec![row(2, &[NO_INE])], &[(2, Outcome::Create)]);
     let planned = plan(vec![row(2, &[])], &Existing::default());
-    assert_eq!(planned[0].action, Action::Create(row(2, &[]).record));
+    let line = row(2, &[]);
+    assert_eq!(planned[0].action, Action::Create { record: line.record, fingerprint: line.fingerprint });
 }
 
 #[test]
@@ -293,4 +294,45 @@ fn light_look_ups_plus_the_records_needed_decide_like_whole_records() {
     assert_eq!(plan(rows(), &looked_up), plan(rows(), &whole));
     let outcomes: Vec<Outcome> = plan(rows(), &looked_up).iter().map(|p| outcome(&p.action)).collect();
     assert_eq!(outcomes[..4], [Outcome::Update(7), Outcome::Unchanged(8), Outcome::Update(9), Outcome::Unchanged(10)]);
+}
+
+/// The import skips every look-up when the base held no student at its start
+/// (`ImportSession::started_empty`): the only students a look-up could then find are those the
+/// earlier slices of the same file wrote, and the planner already settles every line that
+/// reaches one of them.
+#[test]
+fn on_an_empty_base_later_slices_need_no_look_up_of_what_earlier_slices_wrote() {
+    let first_slice = || vec![row(2, &[]), row(3, &[OTHER_INE, ("NOM", "DURAND")]), row(4, &[NO_INE, ("NOM", "ZOLA")])];
+    let second_slice = || {
+        vec![
+            row(5, &[]),                                              // INE of line 2
+            row(6, &[("COD_NNE", "1234567892X"), ("NOM", "DURAND")]), // keys of line 3, another INE
+            row(7, &[NO_INE, ("NOM", "ZOLA")]),                       // keys of line 4, no INE
+            row(8, &[NO_INE, ("NOM", "DURAND")]),                     // keys of line 3, no INE
+            row(9, &[("NOM", "NOUVEAU"), ("COD_NNE", "1234567893Y")]),
+        ]
+    };
+    let mut without_look_ups = Planner::new();
+    let mut with_look_ups = Planner::new();
+    let mut written = Vec::new();
+    for (id, row) in (1..).zip(first_slice()) {
+        let planned = without_look_ups.plan_row(row.clone(), &Existing::default());
+        assert_eq!(planned, with_look_ups.plan_row(row, &Existing::default()));
+        if let Action::Create { record, .. } = planned.action {
+            written.push(Student { id: StudentId(id), record, import_model: None, last_execution_id: None });
+        }
+    }
+    assert_eq!(written.len(), 3);
+    let found_by_look_ups = base(&written);
+    let decided: Vec<Planned> =
+        second_slice().into_iter().map(|row| without_look_ups.plan_row(row, &Existing::default())).collect();
+    let expected: Vec<Planned> =
+        second_slice().into_iter().map(|row| with_look_ups.plan_row(row, &found_by_look_ups)).collect();
+    assert_eq!(decided, expected);
+    let outcomes: Vec<Outcome> = decided.iter().map(|p| outcome(&p.action)).collect();
+    assert!(matches!(outcomes[0], Outcome::Rejected(RowErrorKind::DuplicateInFile, _)));
+    assert!(matches!(outcomes[1], Outcome::Rejected(RowErrorKind::PotentialDuplicates, _)));
+    assert!(matches!(outcomes[2], Outcome::Rejected(RowErrorKind::PotentialDuplicates, _)));
+    assert!(matches!(outcomes[3], Outcome::Rejected(RowErrorKind::PotentialDuplicates, _)));
+    assert_eq!(outcomes[4], Outcome::Create);
 }

@@ -1,0 +1,231 @@
+//! The SQLite side of an import session: its own connection, through rusqlite.
+//!
+//! Why a second driver for one base: sqlx's SQLite driver runs statements on a worker thread
+//! and hands every argument and every row across one at a time. For the 5.6 million values of a
+//! 100 000-line first import that hand-over cost three times the SQL itself (4 s of a 5.4 s
+//! import, where SQLite's own `INSERT … SELECT` into the same table takes 1.6 s). rusqlite binds
+//! straight into one prepared statement. Both drivers link the same `libsqlite3-sys`, so the
+//! program still carries one SQLite library, and this module is the only user of rusqlite.
+//!
+//! The connection is opened on the pool's file with the pool's settings (WAL is a property of
+//! the file; foreign keys, busy timeout and temporary storage are set here), lives exactly as
+//! long as the import's transaction, and rolls it back when dropped without a commit: a crash
+//! or an error leaves the base as it was.
+//!
+//! Everything here is synchronous; [`super::ImportSession`] runs it off the async workers.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, Statement};
+
+use super::{RawMatch, json_array};
+use crate::students::{ImportWrite, RawStudent, bind_student, insert_head, select_student, update_statement};
+use crate::types::{DbDate, to_millis};
+use crate::{DbError, Result};
+
+/// The page cache of the import's connection (KiB, as `PRAGMA cache_size` takes negative
+/// numbers): with SQLite's default 2 MB, the random inserts into the student indexes spill
+/// pages to the WAL long before the commit, which doubled the time of a first import.
+const IMPORT_CACHE_KIB: i64 = 64 * 1024;
+
+/// As long as the pool's: an import waits for a writer in the middle of its transaction rather
+/// than failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An import's own connection, inside its open transaction.
+pub(super) struct SqliteImport {
+    connection: Connection,
+}
+
+impl SqliteImport {
+    /// Opens the base file and begins the import's transaction. To write, it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`): an import reads, then writes, and a transaction that
+    /// upgrades from reading to writing after another connection wrote would fail instead of
+    /// waiting.
+    pub(super) fn begin(file: &Path, write: bool) -> Result<SqliteImport> {
+        if file == Path::new(":memory:") {
+            return Err(DbError::Unavailable("une base SQLite en mémoire ne peut pas recevoir d'import".to_owned()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = Connection::open_with_flags(file, flags)?;
+        connection.busy_timeout(BUSY_TIMEOUT)?;
+        connection.execute_batch(&format!(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; \
+             PRAGMA cache_size = -{IMPORT_CACHE_KIB};"
+        ))?;
+        connection.execute_batch(if write { "BEGIN IMMEDIATE" } else { "BEGIN" })?;
+        Ok(SqliteImport { connection })
+    }
+
+    /// Whether the base held any student when the transaction began.
+    pub(super) fn has_students(&self) -> Result<bool> {
+        Ok(self.connection.query_row("SELECT EXISTS (SELECT 1 FROM student)", [], |row| row.get(0))?)
+    }
+
+    /// (drop, create) statements of the student table's indexes (the automatic ones, which
+    /// have no SQL, excepted).
+    pub(super) fn student_indexes(&self) -> Result<Vec<(String, String)>> {
+        let mut statement = self.connection.prepare(
+            "SELECT format('DROP INDEX \"%w\"', name), sql FROM sqlite_master \
+             WHERE type = 'index' AND tbl_name = 'student' AND sql IS NOT NULL",
+        )?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(super) fn execute_all(&self, statements: &[String]) -> Result<()> {
+        for statement in statements {
+            self.connection.execute_batch(statement)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn matches_by_ines(&self, ines: &[&str]) -> Result<Vec<RawMatch>> {
+        let sql = format!(
+            "SELECT {} FROM student AS s WHERE s.cod_nne IN (SELECT value FROM json_each(?1))",
+            super::MATCH_COLUMNS
+        );
+        self.matches(&sql, json_array(ines))
+    }
+
+    /// `keys` as `[nom_key, prenom_key, datenai, code_natio]` tuples.
+    pub(super) fn matches_by_keys(&self, keys: &[[&str; 4]]) -> Result<Vec<RawMatch>> {
+        let sql = format!(
+            "SELECT {} FROM json_each(?1) AS k JOIN student AS s \
+             ON s.nom_key = k.value ->> 0 AND s.prenom_key = k.value ->> 1 \
+             AND s.datenai = k.value ->> 2 AND s.code_natio = k.value ->> 3",
+            super::MATCH_COLUMNS
+        );
+        self.matches(&sql, json_array(keys))
+    }
+
+    fn matches(&self, sql: &str, values: String) -> Result<Vec<RawMatch>> {
+        let mut statement = self.connection.prepare(sql)?;
+        let rows = statement.query_map([values], |row| {
+            Ok(RawMatch {
+                id: row.get(0)?,
+                cod_nne: row.get(1)?,
+                nom_key: row.get(2)?,
+                prenom_key: row.get(3)?,
+                datenai: row.get(4)?,
+                code_natio: row.get(5)?,
+                fingerprint: row.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(super) fn students_by_ids(&self, ids: &[i64]) -> Result<Vec<RawStudent>> {
+        let sql = format!("{} WHERE id IN (SELECT value FROM json_each(?1))", select_student());
+        let mut statement = self.connection.prepare(&sql)?;
+        let rows = statement.query_map([json_array(ids)], RawStudent::from_sqlite_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// New students, then changed ones, each through one prepared statement. Returns
+    /// (created, updated).
+    pub(super) fn write(&self, write: &ImportWrite<'_>) -> Result<(u64, u64)> {
+        let now = to_millis(write.now);
+        let (model, execution) = (Some(write.import_model), write.execution_id);
+        let mut created = 0;
+        if !write.creates.is_empty() {
+            let placeholders: Vec<String> = (1..=54).map(|n| format!("?{n}")).collect();
+            let sql = format!("{}VALUES ({})", insert_head(), placeholders.join(", "));
+            let mut insert = self.connection.prepare(&sql)?;
+            for new in &write.creates {
+                let mut row = Binder::new(&mut insert);
+                bind_student!(row, push_bind, new.record, new.fingerprint, model, execution);
+                row.push_bind(now).push_bind(now);
+                created += row.execute()?;
+            }
+        }
+        let mut updated = 0;
+        if !write.updates.is_empty() {
+            let mut update = self.connection.prepare(&update_statement())?;
+            for (id, changed) in &write.updates {
+                let mut row = Binder::new(&mut update);
+                bind_student!(row, push_bind, changed.record, changed.fingerprint, model, execution);
+                row.push_bind(now).push_bind(id.0);
+                updated += row.execute()?;
+            }
+        }
+        Ok((created, updated))
+    }
+
+    /// Makes the import visible, with the heartbeat of the run doing it (see
+    /// [`super::ImportSession::commit`] for why).
+    pub(super) fn commit(self, execution: Option<i64>) -> Result<()> {
+        if let Some(execution) = execution {
+            const NOW: &str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+            self.connection.execute(
+                &format!(
+                    "UPDATE execution SET heartbeat_at = MAX(COALESCE(heartbeat_at, 0), {NOW}) \
+                     WHERE id = ?1 AND status = 'RUNNING'"
+                ),
+                [execution],
+            )?;
+            self.connection.execute(
+                &format!(
+                    "UPDATE instance SET heartbeat_at = MAX(heartbeat_at, {NOW}) \
+                     WHERE id = (SELECT instance_id FROM execution WHERE id = ?1)"
+                ),
+                [execution],
+            )?;
+        }
+        self.connection.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    pub(super) fn rollback(self) -> Result<()> {
+        self.connection.execute_batch("ROLLBACK")?;
+        Ok(())
+    }
+}
+
+/// Binds values in order into a prepared statement, with the `push_bind` of sqlx's
+/// `QueryBuilder`, so that `bind_student!` fills it as it fills every other write of a student.
+/// The first failure is kept and reported by [`Binder::execute`].
+struct Binder<'s, 'c> {
+    statement: &'s mut Statement<'c>,
+    next: usize,
+    failure: Option<rusqlite::Error>,
+}
+
+impl<'s, 'c> Binder<'s, 'c> {
+    fn new(statement: &'s mut Statement<'c>) -> Binder<'s, 'c> {
+        Binder { statement, next: 1, failure: None }
+    }
+
+    fn push_bind(&mut self, value: impl ToSql) -> &mut Self {
+        if self.failure.is_none()
+            && let Err(error) = self.statement.raw_bind_parameter(self.next, value)
+        {
+            self.failure = Some(error);
+        }
+        self.next += 1;
+        self
+    }
+
+    fn execute(self) -> Result<u64> {
+        if let Some(error) = self.failure {
+            return Err(error.into());
+        }
+        Ok(self.statement.raw_execute()? as u64)
+    }
+}
+
+/// Dates are ISO text in SQLite, as the sqlx side writes and reads them.
+impl ToSql for DbDate {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.0.to_string()))
+    }
+}
+
+impl FromSql for DbDate {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<DbDate> {
+        let text = value.as_str()?;
+        text.parse().map(DbDate).map_err(|error| FromSqlError::Other(Box::new(error)))
+    }
+}
