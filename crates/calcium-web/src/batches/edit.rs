@@ -24,9 +24,6 @@ pub(super) fn router() -> Router<AppState> {
     Router::new().route("/batches/{code}/edit", get(show).post(save))
 }
 
-pub(crate) const MES_VACCINS_NEEDS_URL: &str = "MES_VACCINS ne peut pas être mis en service sans l'adresse du service \
-                                     (clé mesvaccins.url de la configuration)";
-
 #[derive(Template, WebTemplate)]
 #[template(path = "dialog_edit.html")]
 struct EditDialog {
@@ -135,8 +132,10 @@ async fn save(
         Ok(schedule) => schedule,
         Err(error) => return refused(Errors::from_field(error)),
     };
-    if enabled && !batch.enabled && code == BatchCode::MesVaccins && !options.mesvaccins_configured {
-        return refused(Errors { enabled: Some(MES_VACCINS_NEEDS_URL.to_owned()), ..Errors::default() });
+    if enabled && !batch.enabled {
+        if let Err(refusal) = code.check_can_enable(options.services()) {
+            return refused(Errors { enabled: Some(refusal.to_string()), ..Errors::default() });
+        }
     }
     if schedule != batch.schedule {
         store.update_batch_schedule(code, &schedule, now).await?;
