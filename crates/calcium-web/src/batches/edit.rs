@@ -11,7 +11,7 @@ use axum::http::header::HeaderName;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use calcium_core::{BatchCode, Weekday, WeekdaySet};
+use calcium_core::{Weekday, WeekdaySet};
 use calcium_store::BatchRow;
 
 use crate::AppState;
