@@ -205,22 +205,48 @@ impl Store {
                 let ages = serde_json::to_string(&ages).map_err(|e| DbError::Corrupt(e.to_string()))?;
                 let groups = serde_json::to_string(&classification.nationality_groups)
                     .map_err(|e| DbError::Corrupt(e.to_string()))?;
+                // The answers go to indexed temporary tables: joined straight from
+                // `json_each`, every student would scan the whole list of birth dates.
+                for statement in [
+                    "CREATE TEMP TABLE identity_age (datenai TEXT PRIMARY KEY, age INTEGER NOT NULL, \
+                     age_group TEXT NOT NULL)",
+                    "CREATE TEMP TABLE identity_nationality (code TEXT PRIMARY KEY, nationality_group TEXT NOT NULL)",
+                ] {
+                    sqlx::query(statement).execute(&mut *tx).await?;
+                }
+                sqlx::query(
+                    "INSERT INTO identity_age (datenai, age, age_group) \
+                     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each($1)",
+                )
+                .bind(ages)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO identity_nationality (code, nationality_group) \
+                     SELECT value ->> 0, value ->> 1 FROM json_each($1)",
+                )
+                .bind(groups)
+                .execute(&mut *tx)
+                .await?;
                 sqlx::query("DELETE FROM identity_stat").execute(&mut *tx).await?;
                 let built = sqlx::query(
                     "INSERT INTO identity_stat (student_id, age, age_group, sexe, nationality_group, etb, cmp, cursus, \
                      annee, diplome, bursary_holder, ss_affiliated, built_at) \
-                     SELECT s.id, a.value ->> 1, a.value ->> 2, s.sexe, n.value ->> 1, s.etb, s.cmp, s.cursus, \
-                     s.annee, s.diplome, (s.codebrs IS NOT NULL AND TRIM(s.codebrs) <> ''), s.tem_affl_sso, $3 \
+                     SELECT s.id, a.age, a.age_group, s.sexe, n.nationality_group, s.etb, s.cmp, s.cursus, \
+                     s.annee, s.diplome, (s.codebrs IS NOT NULL AND TRIM(s.codebrs) <> ''), s.tem_affl_sso, $1 \
                      FROM student AS s \
-                     JOIN json_each($1) AS a ON a.value ->> 0 = s.datenai \
-                     JOIN json_each($2) AS n ON n.value ->> 0 = s.code_natio",
+                     JOIN identity_age AS a ON a.datenai = s.datenai \
+                     JOIN identity_nationality AS n ON n.code = s.code_natio",
                 )
-                .bind(ages)
-                .bind(groups)
                 .bind(to_millis(now))
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+                // Dropped in the transaction: the pooled connection goes back clean (and a
+                // rollback drops them as well).
+                for statement in ["DROP TABLE temp.identity_age", "DROP TABLE temp.identity_nationality"] {
+                    sqlx::query(statement).execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(built)
             }
@@ -267,45 +293,39 @@ impl Store {
         }
     }
 
-    /// The counts of the statistics page, read in one snapshot of `identity_stat`.
+    /// The counts of the statistics page, read in one snapshot of `identity_stat`: one
+    /// statement (a statement always sees one state of the base, on both backends), its rows
+    /// tagged with what they count.
     pub async fn identity_counts(&self) -> Result<IdentityCounts> {
-        let (students, by_composante, by_age_group_and_sex, by_nationality_group, bursary_holders, built_at) =
-            on_backend!(self, |pool| {
-                let mut tx = pool.begin().await?;
-                let students: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM identity_stat").fetch_one(&mut *tx).await?;
-                let by_composante: Vec<(String, String, i64)> =
-                    sqlx::query_as("SELECT etb, cmp, COUNT(*) FROM identity_stat GROUP BY etb, cmp ORDER BY etb, cmp")
-                        .fetch_all(&mut *tx)
-                        .await?;
-                let by_age: Vec<(String, String, i64)> = sqlx::query_as(
-                    "SELECT age_group, sexe, COUNT(*) FROM identity_stat GROUP BY age_group, sexe \
-                     ORDER BY age_group, sexe",
-                )
-                .fetch_all(&mut *tx)
-                .await?;
-                let by_nationality: Vec<(String, i64)> = sqlx::query_as(
-                    "SELECT nationality_group, COUNT(*) FROM identity_stat GROUP BY nationality_group \
-                     ORDER BY nationality_group",
-                )
-                .fetch_all(&mut *tx)
-                .await?;
-                let bursary: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM identity_stat WHERE bursary_holder")
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let built_at: Option<i64> =
-                    sqlx::query_scalar("SELECT MAX(built_at) FROM identity_stat").fetch_one(&mut *tx).await?;
-                tx.commit().await?;
-                (students, by_composante, by_age, by_nationality, bursary, built_at)
-            });
-        Ok(IdentityCounts {
-            students,
-            by_composante,
-            by_age_group_and_sex,
-            by_nationality_group,
-            bursary_holders,
-            built_at: opt_from_millis(built_at)?,
-        })
+        let rows: Vec<(String, String, String, Option<i64>)> = on_backend!(self, |pool| {
+            sqlx::query_as(
+                "SELECT 'composante', etb, cmp, COUNT(*) FROM identity_stat GROUP BY etb, cmp \
+                 UNION ALL SELECT 'age', age_group, sexe, COUNT(*) FROM identity_stat GROUP BY age_group, sexe \
+                 UNION ALL SELECT 'nationality', nationality_group, '', COUNT(*) FROM identity_stat \
+                   GROUP BY nationality_group \
+                 UNION ALL SELECT 'bursary', '', '', COUNT(*) FROM identity_stat WHERE bursary_holder \
+                 UNION ALL SELECT 'students', '', '', COUNT(*) FROM identity_stat \
+                 UNION ALL SELECT 'built_at', '', '', MAX(built_at) FROM identity_stat",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut counts = IdentityCounts::default();
+        for (kind, first, second, value) in rows {
+            let count = value.unwrap_or(0);
+            match kind.as_str() {
+                "composante" => counts.by_composante.push((first, second, count)),
+                "age" => counts.by_age_group_and_sex.push((first, second, count)),
+                "nationality" => counts.by_nationality_group.push((first, count)),
+                "bursary" => counts.bursary_holders = count,
+                "students" => counts.students = count,
+                _ => counts.built_at = opt_from_millis(value)?,
+            }
+        }
+        counts.by_composante.sort();
+        counts.by_age_group_and_sex.sort();
+        counts.by_nationality_group.sort();
+        Ok(counts)
     }
 
     /// When the last run of `batch` that ended FINISH started, if any.

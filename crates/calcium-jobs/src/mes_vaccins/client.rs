@@ -40,6 +40,9 @@ pub(crate) async fn fetch_records(request: &FeedRequest<'_>) -> Result<Vec<FeedR
     let url = feed_url(request.base_url, request.since)?;
     let client = reqwest::Client::builder()
         .timeout(request.timeout)
+        // A redirect is an answer to report (a moved service, a login page), not to follow
+        // with the token.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|error| FetchError::Network(chain(&error)))?;
     let mut call = client.get(url).header(reqwest::header::ACCEPT, "application/json");

@@ -41,7 +41,7 @@ const LABEL_WIDTH: u32 = 230;
 /// Room left after the longest bar for its count.
 const VALUE_ROOM: u32 = 110;
 /// Characters of a label the chart shows before shortening it (the table has it whole).
-const LABEL_CHARS: usize = 32;
+const LABEL_CHARS: usize = 26;
 
 impl BarChart {
     /// `items`: (label, count, CSS class).
