@@ -171,6 +171,21 @@ async fn mes_vaccins_imports_matched_records_once_and_lists_the_others() {
             );
             assert_eq!(feed.last_seen().since.as_deref(), Some("2030-06-04T05:00:00Z"));
             assert_eq!(vaccination_count(&store, &students).await, 2);
+
+            // A corrected lot number updates the known vaccination instead of adding one.
+            feed.answer(Answer::Json(four_records().replace("AB1234", "CD5678")));
+            let third = run_batch(
+                &store,
+                BatchCode::MesVaccins,
+                later + SignedDuration::from_hours(24),
+                connector(dir.path(), &url, Duration::from_secs(10)),
+            )
+            .await;
+            assert_eq!(third.counts()["vaccinations mises à jour"], 1);
+            assert_eq!(third.counts()["déjà à jour"], 1);
+            assert_eq!(feed.last_seen().since.as_deref(), Some("2030-06-05T05:00:00Z"));
+            let dtp = store.vaccinations_of_student(students[0]).await.unwrap();
+            assert_eq!((dtp.len(), dtp[0].lot.as_deref()), (1, Some("CD5678")));
         }
     })
     .await;
