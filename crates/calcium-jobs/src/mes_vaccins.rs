@@ -43,15 +43,11 @@ impl Job for ImportVaccinations {
                 ));
             };
             let since = ctx.store.last_successful_start(BatchCode::MesVaccins).await?;
-            match since {
-                Some(since) => ctx.log.info(format!(
-                    "Demande à {base_url} des vaccinations depuis la dernière exécution réussie ({})",
-                    local_time(since, ctx)
-                )),
-                None => {
-                    ctx.log.info(format!("Demande à {base_url} de toutes les vaccinations (aucune exécution réussie)"))
-                }
-            }
+            let asked = match since {
+                Some(since) => format!("depuis la dernière exécution réussie ({})", local_time(since, ctx)),
+                None => "toutes (aucune exécution réussie)".to_owned(),
+            };
+            ctx.log.info(format!("Demande à {base_url} des vaccinations : {asked}"));
             let request = FeedRequest { base_url, token: settings.token.as_deref(), timeout: settings.timeout, since };
             let records = fetch_records(&request).await.map_err(JobError::failed)?;
             ctx.log.info(format!("{} enregistrement(s) reçu(s)", records.len()));

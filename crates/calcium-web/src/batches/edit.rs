@@ -132,10 +132,11 @@ async fn save(
         Ok(schedule) => schedule,
         Err(error) => return refused(Errors::from_field(error)),
     };
-    if enabled && !batch.enabled {
-        if let Err(refusal) = code.check_can_enable(options.services()) {
-            return refused(Errors { enabled: Some(refusal.to_string()), ..Errors::default() });
-        }
+    if enabled
+        && !batch.enabled
+        && let Err(refusal) = code.check_can_enable(options.services())
+    {
+        return refused(Errors { enabled: Some(refusal.to_string()), ..Errors::default() });
     }
     if schedule != batch.schedule {
         store.update_batch_schedule(code, &schedule, now).await?;

@@ -216,7 +216,7 @@ pub(crate) fn thousands(count: i64) -> String {
     let digits = count.unsigned_abs().to_string();
     let mut text = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             text.push('\u{202F}');
         }
         text.push(digit);
