@@ -161,6 +161,33 @@ pub struct BatchDefinition {
     pub catch_up: CatchUpPolicy,
 }
 
+/// What the configuration provides that some batches need before they can be put in service.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServicesConfigured {
+    /// `mesvaccins.url` is set.
+    pub mesvaccins_url: bool,
+}
+
+/// Why a batch cannot be put in service ("En service").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EnableRefused {
+    #[error(
+        "MES_VACCINS ne peut pas être mis en service sans l'adresse du service (clé mesvaccins.url de la configuration)"
+    )]
+    MesVaccinsWithoutUrl,
+}
+
+impl BatchCode {
+    /// Whether this batch may be put in service with what the configuration provides. The
+    /// command line, the edit dialog and the JSON API all ask here, so they refuse alike.
+    pub fn check_can_enable(self, configured: ServicesConfigured) -> Result<(), EnableRefused> {
+        match self {
+            BatchCode::MesVaccins if !configured.mesvaccins_url => Err(EnableRefused::MesVaccinsWithoutUrl),
+            _ => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +213,17 @@ mod tests {
             assert_eq!(code.as_str(), text);
             assert_eq!(definition.schedule.summary(), summary, "{code}");
             assert_eq!(definition.enabled, enabled, "{code}");
+        }
+    }
+
+    #[test]
+    fn mes_vaccins_cannot_be_enabled_without_its_url_and_the_others_always_can() {
+        let without = ServicesConfigured { mesvaccins_url: false };
+        let refusal = BatchCode::MesVaccins.check_can_enable(without).unwrap_err();
+        assert!(refusal.to_string().contains("mesvaccins.url"), "{refusal}");
+        assert_eq!(BatchCode::MesVaccins.check_can_enable(ServicesConfigured { mesvaccins_url: true }), Ok(()));
+        for code in BatchCode::ALL.into_iter().filter(|code| *code != BatchCode::MesVaccins) {
+            assert_eq!(code.check_can_enable(without), Ok(()), "{code}");
         }
     }
 

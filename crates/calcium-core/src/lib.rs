@@ -6,12 +6,13 @@
 
 pub mod batch;
 pub mod execution;
+pub mod identity;
 pub mod normalize;
 pub mod reference;
 pub mod schedule;
 pub mod student;
 pub mod user;
 
-pub use batch::{BatchCode, BatchDefinition, CatchUpPolicy};
+pub use batch::{BatchCode, BatchDefinition, CatchUpPolicy, EnableRefused, ServicesConfigured};
 pub use execution::{ExecutionStatus, Trigger};
 pub use schedule::{Schedule, ScheduleError, WallTime, Weekday, WeekdaySet};

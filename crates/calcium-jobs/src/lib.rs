@@ -9,12 +9,39 @@
 use calcium_scheduler::Registry;
 
 mod clean;
+mod clean_relance;
+mod clean_scan;
+mod fer_con;
 mod imp_quo;
+mod maj_identite;
+mod mes_vaccins;
 
 pub use clean::Clean;
+pub use clean_relance::CleanRelances;
+pub use clean_scan::CleanScanBasket;
+pub use fer_con::CloseConsultations;
 pub use imp_quo::{DailyImport, ManualImport, ProgressHook, ReportSlot};
+pub use maj_identite::RebuildIdentityStats;
+pub use mes_vaccins::ImportVaccinations;
 
 /// Every job this version of Calcium can run.
 pub fn registry() -> Registry {
-    Registry::new().with(Clean).with(DailyImport)
+    Registry::new()
+        .with(Clean)
+        .with(DailyImport)
+        .with(CloseConsultations)
+        .with(CleanScanBasket)
+        .with(CleanRelances)
+        .with(RebuildIdentityStats)
+        .with(ImportVaccinations)
+}
+
+/// `retention.*` days as a duration (24-hour days: retentions are counted in instants).
+pub(crate) fn days(count: u32) -> jiff::SignedDuration {
+    jiff::SignedDuration::from_hours(24 * i64::from(count))
+}
+
+/// An instant as the log shows it: local time of the configured zone, `JJ/MM/AAAA HH:MM:SS`.
+pub(crate) fn local_time(instant: jiff::Timestamp, ctx: &calcium_scheduler::JobContext) -> String {
+    instant.to_zoned_datetime(ctx.settings.time_zone.clone()).strftime("%d/%m/%Y %H:%M:%S").to_string()
 }

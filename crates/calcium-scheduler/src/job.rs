@@ -93,6 +93,29 @@ pub struct JobSettings {
     pub output_dir: PathBuf,
     /// The SMTP relay; `None` when `smtp.host` is not set (no mail is sent).
     pub mail: Option<calcium_mail::MailSettings>,
+    /// The MesVaccins.net connector (`mesvaccins.*`).
+    pub mesvaccins: MesVaccinsSettings,
+}
+
+/// Where MES_VACCINS fetches the vaccinations, and how.
+#[derive(Clone)]
+pub struct MesVaccinsSettings {
+    /// `mesvaccins.url`; `None`: the batch cannot run (nor be put in service).
+    pub url: Option<String>,
+    /// `mesvaccins.token`, sent as `Authorization: Bearer …`. Never printed.
+    pub token: Option<String>,
+    /// `mesvaccins.timeout_seconds`: the whole exchange, connection to last byte.
+    pub timeout: std::time::Duration,
+}
+
+impl std::fmt::Debug for MesVaccinsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MesVaccinsSettings")
+            .field("url", &self.url)
+            .field("token", &self.token.as_ref().map(|_| "«masqué»"))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl JobSettings {
@@ -115,6 +138,7 @@ impl JobSettings {
             import_report_to: None,
             output_dir: PathBuf::from("output"),
             mail: None,
+            mesvaccins: MesVaccinsSettings { url: None, token: None, timeout: std::time::Duration::from_secs(30) },
         }
     }
 }

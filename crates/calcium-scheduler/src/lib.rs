@@ -18,6 +18,8 @@ mod time;
 
 pub use cancel::Cancellation;
 pub use engine::{RunOutcome, Scheduler, SchedulerConfig};
-pub use job::{BoxFuture, ExecutionLog, Job, JobContext, JobError, JobSettings, JobSummary, Registry};
+pub use job::{
+    BoxFuture, ExecutionLog, Job, JobContext, JobError, JobSettings, JobSummary, MesVaccinsSettings, Registry,
+};
 pub use plan::{Action, Decision, plan_occurrences};
 pub use time::TimeSource;

@@ -25,6 +25,7 @@ mod error;
 mod executions;
 mod files;
 mod health;
+mod health_batches;
 mod import_session;
 mod reference;
 mod scheduling;
@@ -39,6 +40,10 @@ pub use files::{FileKind, NewProducedFile, ProducedFile};
 pub use health::{
     Consultation, DuplicateCandidate, DuplicateStatus, IdentityStat, NewConsultation, NewRelance, NewScanDocument,
     NewVaccination, Relance, ScanDocument, Vaccination,
+};
+pub use health_batches::{
+    IdentityClassification, IdentityCounts, IdentityInputs, RelanceCleanup, ScanCleanup, StudentCandidate,
+    VaccinationUpsert,
 };
 pub use import_session::{ImportMode, ImportSession, StudentMatch};
 pub use reference::{ImportModel, NomenclatureRow};

@@ -32,6 +32,7 @@ mod metrics;
 mod schedule_input;
 mod security;
 mod state;
+mod statistics;
 mod tokens;
 mod upload;
 
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(imports::router(upload_limit))
         .merge(downloads::router())
         .merge(account::router())
+        .merge(statistics::router())
         .merge(api::router(upload_limit))
         .fallback(error::not_found)
         // Outermost, so that redirects, errors and the fallback carry the headers too.

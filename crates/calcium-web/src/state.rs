@@ -36,6 +36,11 @@ pub struct EngineProbe {
 }
 
 impl WebOptions {
+    /// What the configuration provides to the batches, for the rule of putting them in service.
+    pub fn services(&self) -> calcium_core::ServicesConfigured {
+        calcium_core::ServicesConfigured { mesvaccins_url: self.mesvaccins_configured }
+    }
+
     /// The defaults of the configuration (50 MB uploads under `import/logs/uploads`).
     pub fn new(time_zone: TimeZone) -> WebOptions {
         WebOptions {

@@ -1,7 +1,7 @@
 //! `calcium batch list|show`: the batches with their schedules and last execution.
 
 use calcium_core::schedule::ScheduleFields;
-use calcium_core::{BatchCode, ExecutionStatus, Schedule, WallTime, WeekdaySet};
+use calcium_core::{BatchCode, ExecutionStatus, Schedule, ServicesConfigured, WallTime, WeekdaySet};
 use calcium_scheduler::TimeSource;
 use calcium_store::{ExecutionRow, LaunchRequest, Store};
 use calcium_web::json::{BatchView, ExecutionView};
@@ -147,10 +147,9 @@ async fn set(store: &Store, settings: &Settings, args: BatchSetArgs, now: Timest
     };
     let schedule = Schedule::new(fields).map_err(refused)?;
     schedule.check_fires_after(now, &settings.time_zone).map_err(refused)?;
-    if args.enable && code == BatchCode::MesVaccins && settings.mesvaccins.url.is_none() {
-        return Err(Failure::refused(
-            "MES_VACCINS ne peut pas être mis en service sans l'adresse du service (clé mesvaccins.url de la configuration)",
-        ));
+    if args.enable {
+        let configured = ServicesConfigured { mesvaccins_url: settings.mesvaccins.url.is_some() };
+        code.check_can_enable(configured).map_err(|refusal| Failure::refused(refusal.to_string()))?;
     }
     let time_limit = match &args.time_limit {
         Some(text) => {

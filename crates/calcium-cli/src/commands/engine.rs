@@ -1,6 +1,6 @@
 //! The batch engine as the commands build it from the configuration.
 
-use calcium_scheduler::{JobSettings, Registry, Scheduler, SchedulerConfig, TimeSource};
+use calcium_scheduler::{JobSettings, MesVaccinsSettings, Registry, Scheduler, SchedulerConfig, TimeSource};
 use calcium_store::Store;
 use jiff::SignedDuration;
 
@@ -25,6 +25,11 @@ pub(crate) fn job_settings(settings: &Settings) -> JobSettings {
         import_report_to: settings.import_report_to.as_ref().map(|email| email.as_str().to_owned()),
         output_dir: settings.output_dir.clone(),
         mail: mail_settings(settings),
+        mesvaccins: MesVaccinsSettings {
+            url: settings.mesvaccins.url.clone(),
+            token: settings.mesvaccins.token.as_ref().map(|token| token.expose().to_owned()),
+            timeout: std::time::Duration::from_secs(u64::from(settings.mesvaccins.timeout_seconds)),
+        },
     }
 }
 

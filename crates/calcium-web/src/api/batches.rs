@@ -12,7 +12,6 @@ use serde_json::{Map, Value};
 use crate::AppState;
 use crate::api::{ApiError, check_csrf};
 use crate::auth::CurrentUser;
-use crate::batches::edit::MES_VACCINS_NEEDS_URL;
 use crate::json::{BatchView, ExecutionView, rfc3339};
 use crate::schedule_input::ScheduleInput;
 
@@ -127,8 +126,8 @@ async fn set(
     };
     let now = store.database_now().await?;
     let schedule = input.parse(now, &state.options().time_zone).map_err(|error| refused(error.message))?;
-    if enabled && !batch.enabled && code == BatchCode::MesVaccins && !state.options().mesvaccins_configured {
-        return Err(refused(MES_VACCINS_NEEDS_URL.to_owned()));
+    if enabled && !batch.enabled {
+        code.check_can_enable(state.options().services()).map_err(|refusal| refused(refusal.to_string()))?;
     }
     if schedule != batch.schedule {
         store.update_batch_schedule(code, &schedule, now).await?;

@@ -11,7 +11,7 @@ use axum::http::header::HeaderName;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use calcium_core::{BatchCode, Weekday, WeekdaySet};
+use calcium_core::{Weekday, WeekdaySet};
 use calcium_store::BatchRow;
 
 use crate::AppState;
@@ -23,9 +23,6 @@ use crate::schedule_input::{Field, FieldError, ScheduleInput};
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/batches/{code}/edit", get(show).post(save))
 }
-
-pub(crate) const MES_VACCINS_NEEDS_URL: &str = "MES_VACCINS ne peut pas être mis en service sans l'adresse du service \
-                                     (clé mesvaccins.url de la configuration)";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "dialog_edit.html")]
@@ -135,8 +132,11 @@ async fn save(
         Ok(schedule) => schedule,
         Err(error) => return refused(Errors::from_field(error)),
     };
-    if enabled && !batch.enabled && code == BatchCode::MesVaccins && !options.mesvaccins_configured {
-        return refused(Errors { enabled: Some(MES_VACCINS_NEEDS_URL.to_owned()), ..Errors::default() });
+    if enabled
+        && !batch.enabled
+        && let Err(refusal) = code.check_can_enable(options.services())
+    {
+        return refused(Errors { enabled: Some(refusal.to_string()), ..Errors::default() });
     }
     if schedule != batch.schedule {
         store.update_batch_schedule(code, &schedule, now).await?;

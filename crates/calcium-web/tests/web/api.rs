@@ -239,3 +239,39 @@ async fn every_operation_of_the_openapi_document_is_routed() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn mes_vaccins_is_refused_in_service_without_its_address_with_the_same_message_as_the_dialog() {
+    let expected = calcium_core::EnableRefused::MesVaccinsWithoutUrl.to_string();
+    for kind in backends() {
+        let app = TestApp::new(kind).await;
+        let session = app.logged_in().await;
+        let token = bearer(&app).await;
+        let (status, error) =
+            call(&app, Method::PUT, "/api/batches/MES_VACCINS", &token, Some(json!({"enabled": true}))).await;
+        assert_eq!((status, error["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(expected.as_str())));
+        let dialog = app
+            .post_form(
+                "/batches/MES_VACCINS/edit",
+                &[("csrf", session.csrf.as_str()), ("time", "07:00"), ("enabled", "on")],
+                &[&session.cookie],
+            )
+            .await;
+        assert_eq!(dialog.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            dialog.body.contains(&expected.replace('\'', "&#39;")) || dialog.body.contains(&expected),
+            "{}",
+            dialog.body
+        );
+        assert!(!app.base.store.get_batch(BatchCode::MesVaccins).await.unwrap().enabled);
+        app.finish().await;
+
+        let configured = TestApp::build(kind, |options| options.mesvaccins_configured = true, None).await;
+        let _session = configured.logged_in().await;
+        let token = bearer(&configured).await;
+        let (status, view) =
+            call(&configured, Method::PUT, "/api/batches/MES_VACCINS", &token, Some(json!({"enabled": true}))).await;
+        assert_eq!((status, view["enabled"].as_bool()), (StatusCode::OK, Some(true)), "{view}");
+        configured.finish().await;
+    }
+}

@@ -9,4 +9,5 @@ mod health;
 mod imports;
 mod login;
 mod security;
+mod statistics;
 mod support;

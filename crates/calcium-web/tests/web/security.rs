@@ -119,6 +119,8 @@ async fn every_route_but_login_health_metrics_and_assets_requires_a_session() {
             "/downloads",
             "/downloads/1",
             "/account",
+            "/statistics",
+            "/statistics/ages.csv",
         ] {
             let response = app.get(path, &[]).await;
             assert_eq!((response.status, response.location()), (StatusCode::SEE_OTHER, Some("/login")), "GET {path}");
