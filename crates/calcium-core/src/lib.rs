@@ -7,7 +7,9 @@
 pub mod batch;
 pub mod execution;
 pub mod normalize;
+pub mod postal_address;
 pub mod reference;
+pub mod relance;
 pub mod schedule;
 pub mod student;
 pub mod user;

@@ -10,11 +10,21 @@ use calcium_scheduler::Registry;
 
 mod clean;
 mod imp_quo;
+mod relance_letters;
+mod relance_listings;
 
 pub use clean::Clean;
 pub use imp_quo::{DailyImport, ManualImport, ProgressHook, ReportSlot};
+pub use relance_letters::{MAX_MAIL_ATTEMPTS, RappelLetters, RelanceLetters};
+pub use relance_listings::{RappelListing, RelanceListing};
 
 /// Every job this version of Calcium can run.
 pub fn registry() -> Registry {
-    Registry::new().with(Clean).with(DailyImport)
+    Registry::new()
+        .with(Clean)
+        .with(DailyImport)
+        .with(RelanceLetters)
+        .with(RappelLetters)
+        .with(RelanceListing)
+        .with(RappelListing)
 }

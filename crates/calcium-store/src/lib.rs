@@ -27,6 +27,7 @@ mod files;
 mod health;
 mod import_session;
 mod reference;
+mod relance_letters;
 mod scheduling;
 mod students;
 pub mod types;
@@ -42,6 +43,9 @@ pub use health::{
 };
 pub use import_session::{ImportMode, ImportSession, StudentMatch};
 pub use reference::{ImportModel, NomenclatureRow};
+pub use relance_letters::{
+    LetterCandidate, LetterState, LetterStudent, LetterToList, NewLetter, PendingMail, RelanceFilter, RelanceOverview,
+};
 pub use scheduling::{InstanceRow, LaunchRequest, OccurrenceClaim, ReapedExecution};
 pub use students::{ImportWrite, StudentQuery};
 pub use users::{NewUser, SessionRow, UserId, UserRow};

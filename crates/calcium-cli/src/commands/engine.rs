@@ -25,6 +25,8 @@ pub(crate) fn job_settings(settings: &Settings) -> JobSettings {
         import_report_to: settings.import_report_to.as_ref().map(|email| email.as_str().to_owned()),
         output_dir: settings.output_dir.clone(),
         mail: mail_settings(settings),
+        relance_templates_dir: settings.relance_templates_dir.clone(),
+        listing_encoding: settings.listing_encoding,
     }
 }
 
