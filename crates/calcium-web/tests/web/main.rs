@@ -8,5 +8,6 @@ mod dialogs;
 mod health;
 mod imports;
 mod login;
+mod relances;
 mod security;
 mod support;
