@@ -42,7 +42,7 @@ async fn fill(store: &Store, count: usize, now: Timestamp) {
                 etb: "0999001A".to_owned(),
                 cmp: "SCI".to_owned(),
             });
-            record.cod_nne = Some(Ine::parse(&format!("{:010}A", i)).unwrap());
+            record.cod_nne = Some(Ine::parse(&format!("{i:010}A")).unwrap());
             // One in twenty without any address: its letter says so.
             if i % 20 != 0 {
                 record.adr1 = Some(format!("{} rue de l'Église", i % 300 + 1));
@@ -71,7 +71,8 @@ async fn fill(store: &Store, count: usize, now: Timestamp) {
 }
 
 async fn run(store: &Store, batch: BatchCode, settings: &JobSettings, now: Timestamp) -> (Duration, serde_json::Value) {
-    let config = SchedulerConfig::for_this_process(paris(), SignedDuration::from_mins(15), SignedDuration::from_secs(600));
+    let config =
+        SchedulerConfig::for_this_process(paris(), SignedDuration::from_mins(15), SignedDuration::from_secs(600));
     let engine = Scheduler::new(store.clone(), registry(), settings.clone(), config, TimeSource::manual(now));
     store.request_launch(batch, "bench", now).await.unwrap();
     let started = Instant::now();
