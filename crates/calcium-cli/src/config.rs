@@ -9,6 +9,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use calcium_core::relance::ListingEncoding;
 use calcium_core::user::Email;
 use jiff::tz::TimeZone;
 
@@ -50,6 +51,8 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("smtp", "username", Kind::Text),
     ("smtp", "password", Kind::Text),
     ("smtp", "tls", Kind::Text),
+    ("relances", "templates_dir", Kind::Text),
+    ("relances", "listing_encoding", Kind::Text),
 ];
 
 /// The file looked for in the working directory when neither `--config` nor
@@ -163,6 +166,10 @@ pub struct Settings {
     pub relances_days: u32,
     pub scan_days: u32,
     pub rappel_days: u32,
+    /// The folder of the letter templates (`relances.templates_dir`); `None`: built-in ones.
+    pub relance_templates_dir: Option<PathBuf>,
+    /// The encoding of the relance listings (`relances.listing_encoding`).
+    pub listing_encoding: ListingEncoding,
     pub mesvaccins: MesVaccinsSettings,
     /// `None` when `smtp.host` is not set: no mail is sent.
     pub smtp: Option<SmtpSettings>,
@@ -301,6 +308,13 @@ impl Settings {
             relances_days: number("retention.relances_days", 365, 1)?,
             scan_days: number("retention.scan_days", 30, 1)?,
             rappel_days: number("relances.rappel_days", 30, 1)?,
+            relance_templates_dir: optional_text("relances.templates_dir").map(PathBuf::from),
+            listing_encoding: {
+                let name = text("relances.listing_encoding", "windows-1252");
+                ListingEncoding::parse(&name).ok_or_else(|| {
+                    ConfigError(format!("relances.listing_encoding : « {name} » (valeurs : windows-1252, utf-8)"))
+                })?
+            },
             mesvaccins: MesVaccinsSettings {
                 url: optional_text("mesvaccins.url"),
                 token: optional_text("mesvaccins.token").map(Secret),

@@ -328,12 +328,10 @@ fn batch_run_without_an_instance_runs_here_and_history_shows_it() {
     assert!(run["text"].as_str().unwrap().starts_with("FINISH - Deb : "));
     assert_eq!(run["summary"]["exécutions purgées"], 0);
 
-    // A batch whose job is not written yet ends in ERROR, honestly, with exit 1.
-    let lis_rel = env.run(&["batch", "run", "LIS_REL", "--wait", "--json"]);
-    assert_eq!(lis_rel.status.code(), Some(1));
-    let view: Value = serde_json::from_slice(&lis_rel.stdout).unwrap();
-    assert_eq!(view["status"], "ERROR");
-    assert!(stderr(&lis_rel).contains("n'est pas encore disponible"));
+    // LIS_REL with no letter to list finishes and writes nothing.
+    let lis_rel = env.json(&["batch", "run", "LIS_REL", "--wait", "--json"]);
+    assert_eq!(lis_rel["status"], "FINISH");
+    assert_eq!(lis_rel["summary"]["courriers listés"], 0);
 
     let history = env.json(&["batch", "history", "CLEAN", "--json"]);
     assert_eq!(history.as_array().unwrap().len(), 1);

@@ -15,6 +15,8 @@ mod fer_con;
 mod imp_quo;
 mod maj_identite;
 mod mes_vaccins;
+mod relance_letters;
+mod relance_listings;
 
 pub use clean::Clean;
 pub use clean_relance::CleanRelances;
@@ -23,6 +25,8 @@ pub use fer_con::CloseConsultations;
 pub use imp_quo::{DailyImport, ManualImport, ProgressHook, ReportSlot};
 pub use maj_identite::RebuildIdentityStats;
 pub use mes_vaccins::ImportVaccinations;
+pub use relance_letters::{MAX_MAIL_ATTEMPTS, RappelLetters, RelanceLetters};
+pub use relance_listings::{RappelListing, RelanceListing};
 
 /// Every job this version of Calcium can run.
 pub fn registry() -> Registry {
@@ -34,6 +38,10 @@ pub fn registry() -> Registry {
         .with(CleanRelances)
         .with(RebuildIdentityStats)
         .with(ImportVaccinations)
+        .with(RelanceLetters)
+        .with(RappelLetters)
+        .with(RelanceListing)
+        .with(RappelListing)
 }
 
 /// `retention.*` days as a duration (24-hour days: retentions are counted in instants).

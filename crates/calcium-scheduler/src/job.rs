@@ -93,6 +93,10 @@ pub struct JobSettings {
     pub output_dir: PathBuf,
     /// The SMTP relay; `None` when `smtp.host` is not set (no mail is sent).
     pub mail: Option<calcium_mail::MailSettings>,
+    /// The folder of the letter templates (`relances.templates_dir`); `None`: built-in ones.
+    pub relance_templates_dir: Option<PathBuf>,
+    /// The encoding of the LIS_REL / LIS_RAP listings (`relances.listing_encoding`).
+    pub listing_encoding: calcium_core::relance::ListingEncoding,
     /// The MesVaccins.net connector (`mesvaccins.*`).
     pub mesvaccins: MesVaccinsSettings,
 }
@@ -139,6 +143,8 @@ impl JobSettings {
             output_dir: PathBuf::from("output"),
             mail: None,
             mesvaccins: MesVaccinsSettings { url: None, token: None, timeout: std::time::Duration::from_secs(30) },
+            relance_templates_dir: None,
+            listing_encoding: calcium_core::relance::ListingEncoding::Windows1252,
         }
     }
 }

@@ -66,7 +66,7 @@ pub struct ProducedFile {
 }
 
 #[derive(sqlx::FromRow)]
-struct RawFile {
+pub(crate) struct RawFile {
     id: i64,
     kind: String,
     path: String,

@@ -28,6 +28,7 @@ mod health;
 mod health_batches;
 mod import_session;
 mod reference;
+mod relance_letters;
 mod scheduling;
 mod students;
 pub mod types;
@@ -47,6 +48,9 @@ pub use health_batches::{
 };
 pub use import_session::{ImportMode, ImportSession, StudentMatch};
 pub use reference::{ImportModel, NomenclatureRow};
+pub use relance_letters::{
+    LetterCandidate, LetterState, LetterStudent, LetterToList, NewLetter, PendingMail, RelanceFilter, RelanceOverview,
+};
 pub use scheduling::{InstanceRow, LaunchRequest, OccurrenceClaim, ReapedExecution};
 pub use students::{ImportWrite, RecordToWrite, StudentQuery};
 pub use users::{NewUser, SessionRow, UserId, UserRow};

@@ -29,6 +29,7 @@ mod imports;
 pub mod json;
 mod launcher;
 mod metrics;
+mod relances;
 mod schedule_input;
 mod security;
 mod state;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(batches::router())
         .merge(imports::router(upload_limit))
         .merge(downloads::router())
+        .merge(relances::router())
         .merge(account::router())
         .merge(statistics::router())
         .merge(api::router(upload_limit))

@@ -21,6 +21,8 @@ pub struct WebOptions {
     pub upload_dir: PathBuf,
     /// The largest upload accepted, in bytes (`web.upload_limit_mb`).
     pub upload_limit_bytes: usize,
+    /// `relances.rappel_days`: when the relances page shows a rappel as due.
+    pub rappel_days: u32,
     /// Whether `mesvaccins.url` is set: MES_VACCINS cannot be put in service without it.
     pub mesvaccins_configured: bool,
     /// The batch engine of this process, which `/healthz` checks; `None` when none runs here.
@@ -49,6 +51,7 @@ impl WebOptions {
             upload_dir: PathBuf::from("import/logs/uploads"),
             upload_limit_bytes: 50 * 1024 * 1024,
             mesvaccins_configured: false,
+            rappel_days: 30,
             engine: None,
         }
     }

@@ -30,6 +30,8 @@ pub(crate) fn job_settings(settings: &Settings) -> JobSettings {
             token: settings.mesvaccins.token.as_ref().map(|token| token.expose().to_owned()),
             timeout: std::time::Duration::from_secs(u64::from(settings.mesvaccins.timeout_seconds)),
         },
+        relance_templates_dir: settings.relance_templates_dir.clone(),
+        listing_encoding: settings.listing_encoding,
     }
 }
 

@@ -59,6 +59,7 @@ pub(crate) async fn run(
         upload_dir: settings.import_log_dir.join("uploads"),
         upload_limit_bytes: usize::try_from(settings.upload_limit_mb).unwrap_or(usize::MAX).saturating_mul(1024 * 1024),
         mesvaccins_configured: settings.mesvaccins.url.is_some(),
+        rappel_days: settings.rappel_days,
         engine: Some(EngineProbe {
             instance_id: scheduler.instance_id().to_owned(),
             lease: super::engine::lease(settings),

@@ -117,3 +117,17 @@ fn secrets_never_show_in_debug_output() {
     assert!(debug.contains("postgres://calcium:***@db.exemple.fr/calcium"));
     assert_eq!(s.smtp.unwrap().password.unwrap().expose(), "s3cr3t-smtp");
 }
+
+#[test]
+fn the_relance_letters_read_their_templates_folder_and_listing_encoding() {
+    let s = load(None, &[]).unwrap();
+    assert_eq!((s.relance_templates_dir, s.listing_encoding), (None, ListingEncoding::Windows1252));
+    let s = load(Some("[relances]\ntemplates_dir = \"/etc/calcium/courriers\"\nlisting_encoding = \"utf-8\"\n"), &[])
+        .unwrap();
+    assert_eq!(s.relance_templates_dir, Some(PathBuf::from("/etc/calcium/courriers")));
+    assert_eq!(s.listing_encoding, ListingEncoding::Utf8Bom);
+    let s = load(None, &[("CALCIUM_RELANCES_TEMPLATES_DIR", "modeles")]).unwrap();
+    assert_eq!(s.relance_templates_dir, Some(PathBuf::from("modeles")));
+    let refused = refusal(Some("[relances]\nlisting_encoding = \"latin9\"\n"), &[]);
+    assert!(refused.contains("relances.listing_encoding") && refused.contains("windows-1252, utf-8"), "{refused}");
+}

@@ -8,6 +8,7 @@ mod dialogs;
 mod health;
 mod imports;
 mod login;
+mod relances;
 mod security;
 mod statistics;
 mod support;
