@@ -9,12 +9,14 @@
 use calcium_scheduler::Registry;
 
 mod clean;
+mod doublons;
 mod imp_quo;
 
 pub use clean::Clean;
+pub use doublons::Doublons;
 pub use imp_quo::{DailyImport, ManualImport, ProgressHook, ReportSlot};
 
 /// Every job this version of Calcium can run.
 pub fn registry() -> Registry {
-    Registry::new().with(Clean).with(DailyImport)
+    Registry::new().with(Clean).with(DailyImport).with(Doublons)
 }
