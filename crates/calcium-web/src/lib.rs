@@ -22,6 +22,7 @@ pub mod auth;
 mod batches;
 mod chrome;
 mod cookies;
+mod doublons;
 mod downloads;
 mod error;
 mod health;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(batches::router())
         .merge(imports::router(upload_limit))
         .merge(downloads::router())
+        .merge(doublons::router())
         .merge(account::router())
         .merge(api::router(upload_limit))
         .fallback(error::not_found)
