@@ -50,7 +50,7 @@ fn doublons_lists_the_pairs_found_and_a_verdict_takes_one_out_for_good() {
     let after_rerun = json(dir, &url, &["doublons", "list", "--json"]);
     assert_eq!(after_rerun.as_array().unwrap().len(), pairs.len() - 1);
     let all = json(dir, &url, &["doublons", "list", "--all", "--json"]);
-    let verdict = all.as_array().unwrap().iter().find(|p| p["a"]["id"].to_string() == a).unwrap();
+    let verdict = all.as_array().unwrap().iter().find(|p| p["a"]["id"] == first["a"]["id"]).unwrap();
     assert_eq!(verdict["status"], "PERSONNES_DIFFERENTES");
 
     let unknown = run(dir, &url, &["doublons", "judge", "1", "999999", "--same"]);

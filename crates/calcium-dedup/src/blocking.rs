@@ -8,6 +8,7 @@
 //! | phonetic codes of nom and prénom (unordered) + day and month (unordered) | a wrong year |
 //! | INE, NNI, e-mail | anything else, when the identifier was kept |
 //! | postcode + phonetic code of nom or prénom | a wrong date and a typo together |
+//! | postcode + birth year, postcode + day and month, phonetic codes of both names alone | typos in both names, or a wrong date and a name typo |
 //!
 //! Keys are multi-valued (NOM and NOMUSAGE both give keys). Each (key, record) entry is a
 //! 64-bit hash and a record number; sorting them puts each block together, so blocking is a
@@ -24,6 +25,8 @@ use crate::identity::{NONE, Prepared, Record, Sym};
 pub const MAX_BLOCK: usize = 40;
 /// In a larger block, each record meets this many neighbours.
 pub const WINDOW: usize = 10;
+/// The safety-net keys (postcode, names without date) keep only blocks up to this size.
+pub const MAX_SAFETY_NET_BLOCK: usize = 12;
 
 /// The blocking keys, in the order of [`BlockingStats::per_key`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,10 +38,23 @@ pub enum Key {
     Nni,
     Mail,
     PostcodeAndName,
+    PostcodeAndYear,
+    PostcodeAndDay,
+    NamesOnly,
 }
 
-pub const KEYS: [Key; 7] =
-    [Key::BirthAndName, Key::NamesAndYear, Key::NamesAndDay, Key::Ine, Key::Nni, Key::Mail, Key::PostcodeAndName];
+pub const KEYS: [Key; 10] = [
+    Key::BirthAndName,
+    Key::NamesAndYear,
+    Key::NamesAndDay,
+    Key::Ine,
+    Key::Nni,
+    Key::Mail,
+    Key::PostcodeAndName,
+    Key::PostcodeAndYear,
+    Key::PostcodeAndDay,
+    Key::NamesOnly,
+];
 
 impl Key {
     pub fn label(self) -> &'static str {
@@ -50,7 +66,16 @@ impl Key {
             Key::Nni => "NNI",
             Key::Mail => "e-mail",
             Key::PostcodeAndName => "code postal + nom phonétique",
+            Key::PostcodeAndYear => "code postal + année",
+            Key::PostcodeAndDay => "code postal + jour et mois",
+            Key::NamesOnly => "noms phonétiques seuls",
         }
+    }
+
+    /// Whether a large block of this key is dropped rather than walked by neighbourhood: the
+    /// safety nets are worth their cost only in small blocks.
+    fn is_safety_net(self) -> bool {
+        matches!(self, Key::PostcodeAndName | Key::PostcodeAndYear | Key::PostcodeAndDay | Key::NamesOnly)
     }
 }
 
@@ -78,7 +103,7 @@ pub(crate) fn candidates(data: &Prepared) -> (Vec<u64>, BlockingStats) {
         entries.sort_unstable();
         entries.dedup();
         let before = pairs.len();
-        let windowed = pair_blocks(data, &entries, key != Key::PostcodeAndName, &mut pairs);
+        let windowed = pair_blocks(data, &entries, key.is_safety_net(), &mut pairs);
         stats.per_key.push((key, entries.len() as u64, (pairs.len() - before) as u64, windowed));
         // Keep memory flat: fold duplicates away after each key.
         pairs.sort_unstable();
@@ -88,7 +113,8 @@ pub(crate) fn candidates(data: &Prepared) -> (Vec<u64>, BlockingStats) {
     (pairs, stats)
 }
 
-fn pair_blocks(data: &Prepared, entries: &[(u64, u32)], window_large: bool, pairs: &mut Vec<u64>) -> u64 {
+fn pair_blocks(data: &Prepared, entries: &[(u64, u32)], safety_net: bool, pairs: &mut Vec<u64>) -> u64 {
+    let max_block = if safety_net { MAX_SAFETY_NET_BLOCK } else { MAX_BLOCK };
     let mut windowed = 0;
     let mut members: Vec<u32> = Vec::new();
     for block in entries.chunk_by(|x, y| x.0 == y.0) {
@@ -97,13 +123,13 @@ fn pair_blocks(data: &Prepared, entries: &[(u64, u32)], window_large: bool, pair
         }
         members.clear();
         members.extend(block.iter().map(|e| e.1));
-        if members.len() <= MAX_BLOCK {
+        if members.len() <= max_block {
             for (i, &a) in members.iter().enumerate() {
                 for &b in &members[i + 1..] {
                     pairs.push(pair(a, b));
                 }
             }
-        } else if window_large {
+        } else if !safety_net {
             windowed += 1;
             members.sort_by_key(|&r| {
                 let record = &data.records[r as usize];
@@ -183,6 +209,21 @@ fn keys_of(key: Key, r: &Record, mut emit: impl FnMut(u64)) {
             };
             if value != NONE {
                 emit(hash(&[tag, u64::from(value)]));
+            }
+        }
+        Key::PostcodeAndYear | Key::PostcodeAndDay => {
+            let (Some(birth), Some((low, high))) = (r.birth(), unordered_day_month(r)) else { return };
+            if r.postcode != NONE {
+                let date = if key == Key::PostcodeAndYear { (u64::from(birth.year), 0) } else { (low, high) };
+                emit(hash(&[tag, u64::from(r.postcode), date.0, date.1]));
+            }
+        }
+        Key::NamesOnly => {
+            for code in surnames {
+                if code != NONE && r.prenom_code != NONE {
+                    let (x, y) = sorted(code, r.prenom_code);
+                    emit(hash(&[tag, x, y]));
+                }
             }
         }
         Key::PostcodeAndName => {

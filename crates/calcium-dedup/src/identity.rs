@@ -155,7 +155,7 @@ pub(crate) struct Record {
 
 impl Record {
     pub(crate) fn birth(&self) -> Option<BirthParts> {
-        (self.birth != 0).then(|| BirthParts {
+        (self.birth != 0).then_some(BirthParts {
             year: (self.birth >> 14) as u16,
             month: ((self.birth >> 7) & 0x7F) as u8,
             day: (self.birth & 0x7F) as u8,

@@ -7,7 +7,7 @@ use crate::compare::{Comparison, Field, NULL, birth, identifier, nom, plain, pre
 pub(crate) fn reasons(comparison: &Comparison) -> Vec<String> {
     let mut agree = Vec::new();
     let mut disagree = Vec::new();
-    let similarity = |value: f32| format!("{:.2}", value).replace('.', ",");
+    let similarity = |value: f32| format!("{value:.2}").replace('.', ",");
     if comparison.swapped {
         agree.push("prénom et nom inversés".to_owned());
     } else {
