@@ -67,6 +67,9 @@ pub(crate) enum Command {
     /// Dossiers étudiants
     #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
     Student(StudentCommand),
+    /// Paires d'étudiants probablement identiques (trouvées par le batch DOUBLONS)
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    Doublons(DoublonsCommand),
     /// Importe un fichier de scolarité (CSV « ; » en ISO-8859-1), enregistré comme exécution d'IMP_QUO
     #[command(
         help_template = HELP_TEMPLATE,
@@ -312,4 +315,35 @@ pub(crate) struct TestClockArgs {
     /// A pause (milliseconds) before each job, so a test can kill an instance mid-run.
     #[arg(long, hide = true)]
     pub(crate) test_run_delay_ms: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DoublonsCommand {
+    /// Les paires à traiter, meilleur score d'abord (toutes avec --all)
+    #[command(help_template = HELP_TEMPLATE, after_help = "Exemple :\n  calcium doublons list --json")]
+    List {
+        /// Aussi les paires déjà jugées
+        #[arg(long)]
+        all: bool,
+        /// Sortie JSON sur stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enregistre un verdict sur une paire (une paire jugée différente n'est plus proposée)
+    #[command(
+        help_template = HELP_TEMPLATE,
+        after_help = "Exemples :\n  calcium doublons judge 12 4711 --different\n  calcium doublons judge 12 4711 --same"
+    )]
+    Judge {
+        /// Identifiant du premier étudiant
+        id_a: i64,
+        /// Identifiant du second étudiant
+        id_b: i64,
+        /// Les deux dossiers sont la même personne
+        #[arg(long, conflicts_with = "different", required_unless_present = "different")]
+        same: bool,
+        /// Les deux dossiers sont deux personnes différentes
+        #[arg(long)]
+        different: bool,
+    },
 }

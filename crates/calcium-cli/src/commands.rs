@@ -8,6 +8,7 @@ use crate::failure::Failure;
 
 mod batch;
 mod demo;
+mod doublons;
 mod engine;
 mod import;
 mod serve;
@@ -33,6 +34,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), Failure> {
         Command::User(UserCommand::Token { login }) => user::token(&store, &login).await,
         Command::Batch(command) => batch::run(&store, &settings, command).await,
         Command::Student(command) => student::run(&store, command).await,
+        Command::Doublons(command) => doublons::run(&store, command).await,
         Command::Import { file, model, dry_run, json, notify } => {
             import::run(&settings, &store, &file, &model, dry_run, json, notify).await
         }

@@ -1,7 +1,8 @@
 //! Planted duplicates: where they go in the population, and the variations that make a
 //! second registration of the same person differ from the first, as they do in real
-//! registries (a dropped accent, a typo, the married name typed as the birth name, day and
-//! month swapped, an INE missing or re-issued).
+//! registries (a dropped accent, a typo in either name, the married name typed as the birth
+//! name, first name and surname swapped, a compound first name typed in part, a particle
+//! glued, day and month swapped, the birth year off by one, an INE missing or re-issued).
 
 use calcium_core::normalize::name_key;
 use calcium_core::student::{BirthDate, StudentRecord};
@@ -47,18 +48,28 @@ pub(crate) fn plan(count: u32, rng: &mut impl Rng) -> Vec<(usize, usize)> {
 pub(crate) enum Variation {
     AccentDropped,
     FirstNameTypo,
+    SurnameTypo,
     UsageNameAsNom,
+    NamesSwapped,
+    CompoundFirstName,
+    ParticleGlued,
     DayMonthSwapped,
+    YearOffByOne,
     IneMissing,
     IneReissued,
 }
 
 impl Variation {
-    const ALL: [Variation; 6] = [
+    const ALL: [Variation; 11] = [
         Variation::AccentDropped,
         Variation::FirstNameTypo,
+        Variation::SurnameTypo,
         Variation::UsageNameAsNom,
+        Variation::NamesSwapped,
+        Variation::CompoundFirstName,
+        Variation::ParticleGlued,
         Variation::DayMonthSwapped,
+        Variation::YearOffByOne,
         Variation::IneMissing,
         Variation::IneReissued,
     ];
@@ -66,15 +77,22 @@ impl Variation {
     fn applies_to(self, record: &StudentRecord, today: Date) -> bool {
         match self {
             Variation::AccentDropped => !record.nom.is_ascii() || !record.prenom1.is_ascii(),
-            Variation::FirstNameTypo => true,
+            Variation::FirstNameTypo | Variation::SurnameTypo | Variation::NamesSwapped => true,
             Variation::UsageNameAsNom => record.nomusage.is_some(),
+            Variation::CompoundFirstName => record.prenom1.contains('-') || record.prenom2.is_some(),
+            Variation::ParticleGlued => record.nom.contains([' ', '\'']),
             Variation::DayMonthSwapped => swap_day_month(record.datenai, today).is_some(),
+            Variation::YearOffByOne => year_off_by_one(record.datenai, 1, today).is_some(),
             Variation::IneMissing | Variation::IneReissued => record.cod_nne.is_some(),
         }
     }
 
     fn touches_ine(self) -> bool {
         matches!(self, Variation::IneMissing | Variation::IneReissued)
+    }
+
+    fn touches_date(self) -> bool {
+        matches!(self, Variation::DayMonthSwapped | Variation::YearOffByOne)
     }
 }
 
@@ -84,8 +102,12 @@ pub(crate) fn choose(original: &StudentRecord, today: Date, rng: &mut impl Rng) 
     let first = *applicable.choose(rng).expect("a first-name typo always applies");
     let mut chosen = vec![first];
     if rng.random_bool(0.4) {
-        let others: Vec<Variation> =
-            applicable.into_iter().filter(|&v| v != first && !(v.touches_ine() && first.touches_ine())).collect();
+        let others: Vec<Variation> = applicable
+            .into_iter()
+            .filter(|&v| {
+                v != first && !(v.touches_ine() && first.touches_ine()) && !(v.touches_date() && first.touches_date())
+            })
+            .collect();
         chosen.extend(others.choose(rng).copied());
     }
     chosen
@@ -100,14 +122,43 @@ pub(crate) fn apply(variation: Variation, record: &mut StudentRecord, today: Dat
             record.prenom1 = strip_accents(&record.prenom1);
         }
         Variation::FirstNameTypo => record.prenom1 = typo(&record.prenom1, rng),
+        Variation::SurnameTypo => record.nom = typo(&record.nom, rng),
         Variation::UsageNameAsNom => {
             if let Some(usage) = record.nomusage.take() {
                 record.nom = usage;
             }
         }
+        Variation::NamesSwapped => std::mem::swap(&mut record.nom, &mut record.prenom1),
+        Variation::CompoundFirstName => match (record.prenom1.split_once('-'), record.prenom2.take()) {
+            // "Jean-Pierre" typed "Jean", or "Jean Pierre" with the hyphen lost.
+            (Some((first, _)), second) => {
+                record.prenom2 = second;
+                record.prenom1 = if rng.random_bool(0.5) { first.to_owned() } else { record.prenom1.replace('-', " ") };
+            }
+            // The first names given in another order.
+            (None, Some(second)) => record.prenom2 = Some(std::mem::replace(&mut record.prenom1, second)),
+            (None, None) => {}
+        },
+        Variation::ParticleGlued => {
+            // "de la Fontaine" typed "Delafontaine", "D'Amico" typed "Damico".
+            let glued: String = record.nom.chars().filter(|c| *c != ' ' && *c != '\'').collect();
+            let mut letters = glued.chars();
+            record.nom = letters
+                .next()
+                .map(|first| first.to_uppercase().chain(letters.flat_map(char::to_lowercase)).collect())
+                .unwrap_or(glued);
+        }
         Variation::DayMonthSwapped => {
             if let Some(swapped) = swap_day_month(record.datenai, today) {
                 record.datenai = swapped;
+            }
+        }
+        Variation::YearOffByOne => {
+            let step = if rng.random_bool(0.5) { 1 } else { -1 };
+            if let Some(moved) =
+                year_off_by_one(record.datenai, step, today).or_else(|| year_off_by_one(record.datenai, -step, today))
+            {
+                record.datenai = moved;
             }
         }
         Variation::IneMissing => record.cod_nne = None,
@@ -153,6 +204,13 @@ pub(crate) fn typo(name: &str, rng: &mut impl Rng) -> String {
         _ => letters.insert(at, letters[at]),
     }
     letters.into_iter().collect()
+}
+
+/// The date one year later (`step` 1) or earlier (-1), when it exists and is past.
+pub(crate) fn year_off_by_one(birth: BirthDate, step: i16, today: Date) -> Option<BirthDate> {
+    let date = birth.date();
+    let moved = Date::new(date.year() + step, date.month(), date.day()).ok()?;
+    BirthDate::new(moved, today).ok()
 }
 
 /// The date with day and month swapped, when that is another date that exists and is past.

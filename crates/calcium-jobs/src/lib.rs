@@ -11,6 +11,7 @@ use calcium_scheduler::Registry;
 mod clean;
 mod clean_relance;
 mod clean_scan;
+mod doublons;
 mod fer_con;
 mod imp_quo;
 mod maj_identite;
@@ -21,6 +22,7 @@ mod relance_listings;
 pub use clean::Clean;
 pub use clean_relance::CleanRelances;
 pub use clean_scan::CleanScanBasket;
+pub use doublons::Doublons;
 pub use fer_con::CloseConsultations;
 pub use imp_quo::{DailyImport, ManualImport, ProgressHook, ReportSlot};
 pub use maj_identite::RebuildIdentityStats;
@@ -42,6 +44,7 @@ pub fn registry() -> Registry {
         .with(RappelLetters)
         .with(RelanceListing)
         .with(RappelListing)
+        .with(Doublons)
 }
 
 /// `retention.*` days as a duration (24-hour days: retentions are counted in instants).

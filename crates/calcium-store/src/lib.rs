@@ -21,6 +21,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 mod batches;
 mod copy_text;
+mod duplicates;
 mod error;
 mod executions;
 mod files;
@@ -35,6 +36,7 @@ pub mod types;
 mod users;
 
 pub use batches::BatchRow;
+pub use duplicates::{DuplicateFilter, DuplicateRefresh, DuplicateReview, DuplicateSide, DuplicateSubject};
 pub use error::DbError;
 pub use executions::{ExecutionId, ExecutionRow, NewExecution};
 pub use files::{FileKind, NewProducedFile, ProducedFile};

@@ -8,7 +8,7 @@ use crate::auth::CurrentUser;
 pub(crate) struct Chrome {
     pub(crate) login: String,
     pub(crate) csrf: String,
-    /// `batches`, `import`, `downloads`, `statistics`, `relances` or `account`.
+    /// `batches`, `import`, `downloads`, `statistics`, `relances`, `doublons` or `account`.
     pub(crate) active: &'static str,
 }
 

@@ -22,6 +22,7 @@ pub mod auth;
 mod batches;
 mod chrome;
 mod cookies;
+mod doublons;
 mod downloads;
 mod error;
 mod health;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(imports::router(upload_limit))
         .merge(downloads::router())
         .merge(relances::router())
+        .merge(doublons::router())
         .merge(account::router())
         .merge(statistics::router())
         .merge(api::router(upload_limit))

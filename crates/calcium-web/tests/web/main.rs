@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod batches;
 mod dialogs;
+mod doublons;
 mod health;
 mod imports;
 mod login;
