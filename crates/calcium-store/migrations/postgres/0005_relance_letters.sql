@@ -13,5 +13,5 @@ ALTER TABLE relance_letter ADD COLUMN listed_at BIGINT NULL;
 ALTER TABLE relance_letter ADD COLUMN listing_file_id BIGINT NULL REFERENCES produced_file (id) ON DELETE SET NULL;
 CREATE INDEX relance_letter_to_list ON relance_letter (kind, produced_at) WHERE listed_at IS NULL;
 CREATE INDEX relance_letter_mail_pending ON relance_letter (kind) WHERE mail_to IS NOT NULL AND mailed_at IS NULL;
-CREATE INDEX relance_letter_by_file ON relance_letter (file_id);
+-- relance_letter (file_id) is indexed by 0004 (relance_letter_by_file), for CLEAN_RELANCE.
 CREATE INDEX relance_letter_by_listing ON relance_letter (listing_file_id);
