@@ -7,6 +7,8 @@
 //! handed over as values; this module only applies them set-wise, so a million students cost
 //! a few statements, not a million round trips.
 
+use std::collections::BTreeMap;
+
 use calcium_core::BatchCode;
 use calcium_core::student::StudentId;
 use jiff::Timestamp;
@@ -294,37 +296,37 @@ impl Store {
     }
 
     /// The counts of the statistics page, read in one snapshot of `identity_stat`: one
-    /// statement (a statement always sees one state of the base, on both backends), its rows
-    /// tagged with what they count.
+    /// statement (a statement always sees one state of the base, on both backends) and one
+    /// scan, grouped by every dimension the page shows (a few hundred groups), summed here.
     pub async fn identity_counts(&self) -> Result<IdentityCounts> {
-        let rows: Vec<(String, String, String, Option<i64>)> = on_backend!(self, |pool| {
+        type Group = (String, String, String, String, String, bool, i64, i64);
+        let groups: Vec<Group> = on_backend!(self, |pool| {
             sqlx::query_as(
-                "SELECT 'composante', etb, cmp, COUNT(*) FROM identity_stat GROUP BY etb, cmp \
-                 UNION ALL SELECT 'age', age_group, sexe, COUNT(*) FROM identity_stat GROUP BY age_group, sexe \
-                 UNION ALL SELECT 'nationality', nationality_group, '', COUNT(*) FROM identity_stat \
-                   GROUP BY nationality_group \
-                 UNION ALL SELECT 'bursary', '', '', COUNT(*) FROM identity_stat WHERE bursary_holder \
-                 UNION ALL SELECT 'students', '', '', COUNT(*) FROM identity_stat \
-                 UNION ALL SELECT 'built_at', '', '', MAX(built_at) FROM identity_stat",
+                "SELECT etb, cmp, age_group, sexe, nationality_group, bursary_holder, COUNT(*), MAX(built_at) \
+                 FROM identity_stat GROUP BY etb, cmp, age_group, sexe, nationality_group, bursary_holder",
             )
             .fetch_all(pool)
             .await?
         });
+        let mut by_composante: BTreeMap<(String, String), i64> = BTreeMap::new();
+        let mut by_age: BTreeMap<(String, String), i64> = BTreeMap::new();
+        let mut by_nationality: BTreeMap<String, i64> = BTreeMap::new();
         let mut counts = IdentityCounts::default();
-        for (kind, first, second, value) in rows {
-            let count = value.unwrap_or(0);
-            match kind.as_str() {
-                "composante" => counts.by_composante.push((first, second, count)),
-                "age" => counts.by_age_group_and_sex.push((first, second, count)),
-                "nationality" => counts.by_nationality_group.push((first, count)),
-                "bursary" => counts.bursary_holders = count,
-                "students" => counts.students = count,
-                _ => counts.built_at = opt_from_millis(value)?,
+        let mut built_at: Option<i64> = None;
+        for (etb, cmp, age_group, sexe, nationality_group, bursary_holder, count, built) in groups {
+            *by_composante.entry((etb, cmp)).or_default() += count;
+            *by_age.entry((age_group, sexe)).or_default() += count;
+            *by_nationality.entry(nationality_group).or_default() += count;
+            counts.students += count;
+            if bursary_holder {
+                counts.bursary_holders += count;
             }
+            built_at = built_at.max(Some(built));
         }
-        counts.by_composante.sort();
-        counts.by_age_group_and_sex.sort();
-        counts.by_nationality_group.sort();
+        counts.by_composante = by_composante.into_iter().map(|((etb, cmp), n)| (etb, cmp, n)).collect();
+        counts.by_age_group_and_sex = by_age.into_iter().map(|((group, sexe), n)| (group, sexe, n)).collect();
+        counts.by_nationality_group = by_nationality.into_iter().collect();
+        counts.built_at = opt_from_millis(built_at)?;
         Ok(counts)
     }
 
