@@ -92,22 +92,29 @@ impl TryFrom<RawFile> for ProducedFile {
     }
 }
 
+/// The INSERT of a produced file on any executor (a pool, or a transaction that records the
+/// file together with what refers to it); the future gives its id.
+macro_rules! insert_produced_file {
+    ($executor:expr, $file:expr, $now:expr) => {{
+        let file: &$crate::files::NewProducedFile<'_> = $file;
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO produced_file (kind, path, file_name, size_bytes, execution_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(file.kind.as_str())
+        .bind(file.path)
+        .bind(file.file_name)
+        .bind(file.size_bytes)
+        .bind(file.execution_id)
+        .bind($crate::types::to_millis($now))
+        .fetch_one($executor)
+    }};
+}
+pub(crate) use insert_produced_file;
+
 impl Store {
     pub async fn record_produced_file(&self, file: &NewProducedFile<'_>, now: Timestamp) -> Result<i64> {
-        Ok(on_backend!(self, |pool| {
-            sqlx::query_scalar(
-                "INSERT INTO produced_file (kind, path, file_name, size_bytes, execution_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(file.kind.as_str())
-            .bind(file.path)
-            .bind(file.file_name)
-            .bind(file.size_bytes)
-            .bind(file.execution_id)
-            .bind(to_millis(now))
-            .fetch_one(pool)
-            .await?
-        }))
+        Ok(on_backend!(self, |pool| { insert_produced_file!(pool, file, now).await? }))
     }
 
     /// The produced files, newest first.

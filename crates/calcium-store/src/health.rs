@@ -171,39 +171,10 @@ impl Store {
 
     /// The consultations still open, oldest first.
     pub async fn open_consultations(&self) -> Result<Vec<Consultation>> {
-        #[derive(sqlx::FromRow)]
-        struct Raw {
-            id: i64,
-            student_id: i64,
-            opened_by: String,
-            opened_at: i64,
-            closed_at: Option<i64>,
-            closed_by: Option<String>,
-            closed_automatically: bool,
-            closing_execution_id: Option<i64>,
-        }
-        let raws: Vec<Raw> = on_backend!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, student_id, opened_by, opened_at, closed_at, closed_by, closed_automatically, \
-                 closing_execution_id FROM consultation WHERE closed_at IS NULL ORDER BY opened_at, id",
-            )
-            .fetch_all(pool)
-            .await?
-        });
-        raws.into_iter()
-            .map(|raw| {
-                Ok(Consultation {
-                    id: raw.id,
-                    student_id: StudentId(raw.student_id),
-                    opened_by: raw.opened_by,
-                    opened_at: from_millis(raw.opened_at)?,
-                    closed_at: opt_from_millis(raw.closed_at)?,
-                    closed_by: raw.closed_by,
-                    closed_automatically: raw.closed_automatically,
-                    closing_execution_id: raw.closing_execution_id,
-                })
-            })
-            .collect()
+        let sql = format!("{CONSULTATION_SELECT} WHERE closed_at IS NULL ORDER BY opened_at, id");
+        let raws: Vec<RawConsultation> =
+            on_backend!(self, |pool| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await?);
+        raws.into_iter().map(Consultation::try_from).collect()
     }
 
     pub async fn insert_relances(&self, rows: &[NewRelance]) -> Result<Vec<i64>> {
@@ -577,4 +548,37 @@ impl Store {
 
 fn ordered(a: StudentId, b: StudentId) -> (StudentId, StudentId) {
     if a <= b { (a, b) } else { (b, a) }
+}
+
+pub(crate) const CONSULTATION_SELECT: &str = "SELECT id, student_id, opened_by, opened_at, closed_at, closed_by, \
+     closed_automatically, closing_execution_id FROM consultation";
+
+/// A row of [`CONSULTATION_SELECT`].
+#[derive(sqlx::FromRow)]
+pub(crate) struct RawConsultation {
+    id: i64,
+    student_id: i64,
+    opened_by: String,
+    opened_at: i64,
+    closed_at: Option<i64>,
+    closed_by: Option<String>,
+    closed_automatically: bool,
+    closing_execution_id: Option<i64>,
+}
+
+impl TryFrom<RawConsultation> for Consultation {
+    type Error = DbError;
+
+    fn try_from(raw: RawConsultation) -> Result<Consultation> {
+        Ok(Consultation {
+            id: raw.id,
+            student_id: StudentId(raw.student_id),
+            opened_by: raw.opened_by,
+            opened_at: from_millis(raw.opened_at)?,
+            closed_at: opt_from_millis(raw.closed_at)?,
+            closed_by: raw.closed_by,
+            closed_automatically: raw.closed_automatically,
+            closing_execution_id: raw.closing_execution_id,
+        })
+    }
 }

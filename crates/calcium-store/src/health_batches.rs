@@ -15,7 +15,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::QueryBuilder;
 
-use crate::types::{DbDate, from_millis, opt_from_millis, to_millis};
+use crate::health::{CONSULTATION_SELECT, RawConsultation};
+use crate::types::{DbDate, opt_from_millis, to_millis};
 use crate::{Backend, Consultation, DbError, NewVaccination, Result, Store, on_backend};
 
 /// What CLEAN_SCAN removed from the scan basket.
@@ -436,40 +437,11 @@ impl Store {
 impl Store {
     /// Every consultation of a student, oldest first.
     pub async fn consultations_of_student(&self, student: StudentId) -> Result<Vec<Consultation>> {
-        #[derive(sqlx::FromRow)]
-        struct Raw {
-            id: i64,
-            student_id: i64,
-            opened_by: String,
-            opened_at: i64,
-            closed_at: Option<i64>,
-            closed_by: Option<String>,
-            closed_automatically: bool,
-            closing_execution_id: Option<i64>,
-        }
-        let raws: Vec<Raw> = on_backend!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, student_id, opened_by, opened_at, closed_at, closed_by, closed_automatically, \
-                 closing_execution_id FROM consultation WHERE student_id = $1 ORDER BY opened_at, id",
-            )
-            .bind(student.0)
-            .fetch_all(pool)
-            .await?
+        let sql = format!("{CONSULTATION_SELECT} WHERE student_id = $1 ORDER BY opened_at, id");
+        let raws: Vec<RawConsultation> = on_backend!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(student.0).fetch_all(pool).await?
         });
-        raws.into_iter()
-            .map(|raw| {
-                Ok(Consultation {
-                    id: raw.id,
-                    student_id: StudentId(raw.student_id),
-                    opened_by: raw.opened_by,
-                    opened_at: from_millis(raw.opened_at)?,
-                    closed_at: opt_from_millis(raw.closed_at)?,
-                    closed_by: raw.closed_by,
-                    closed_automatically: raw.closed_automatically,
-                    closing_execution_id: raw.closing_execution_id,
-                })
-            })
-            .collect()
+        raws.into_iter().map(Consultation::try_from).collect()
     }
 
     /// The documents filed into a student's record: (file name, content, basket copy id).

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::QueryBuilder;
 
-use crate::files::{NewProducedFile, ProducedFile, RawFile};
+use crate::files::{NewProducedFile, ProducedFile, RawFile, insert_produced_file};
 use crate::types::{DbDate, from_millis, opt_from_millis, to_millis};
 use crate::{DbError, Result, Store, on_backend};
 
@@ -205,18 +205,7 @@ impl Store {
     ) -> Result<i64> {
         on_backend!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let file_id: i64 = sqlx::query_scalar(
-                "INSERT INTO produced_file (kind, path, file_name, size_bytes, execution_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(file.kind.as_str())
-            .bind(file.path)
-            .bind(file.file_name)
-            .bind(file.size_bytes)
-            .bind(file.execution_id)
-            .bind(to_millis(now))
-            .fetch_one(&mut *tx)
-            .await?;
+            let file_id = insert_produced_file!(&mut *tx, file, now).await?;
             for chunk in letters.chunks(ROWS_PER_STATEMENT) {
                 let mut builder = QueryBuilder::new(
                     "INSERT INTO relance_letter (relance_id, kind, execution_id, file_id, produced_at, mail_to, address) ",
@@ -346,18 +335,7 @@ impl Store {
     pub async fn record_listing(&self, file: &NewProducedFile<'_>, letter_ids: &[i64], now: Timestamp) -> Result<i64> {
         on_backend!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let file_id: i64 = sqlx::query_scalar(
-                "INSERT INTO produced_file (kind, path, file_name, size_bytes, execution_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(file.kind.as_str())
-            .bind(file.path)
-            .bind(file.file_name)
-            .bind(file.size_bytes)
-            .bind(file.execution_id)
-            .bind(to_millis(now))
-            .fetch_one(&mut *tx)
-            .await?;
+            let file_id = insert_produced_file!(&mut *tx, file, now).await?;
             for chunk in letter_ids.chunks(ROWS_PER_STATEMENT) {
                 let mut builder = QueryBuilder::new("UPDATE relance_letter SET listed_at = ");
                 builder.push_bind(to_millis(now)).push(", listing_file_id = ").push_bind(file_id);
