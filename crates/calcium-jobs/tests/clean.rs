@@ -24,31 +24,8 @@ fn days(n: i64) -> SignedDuration {
 }
 
 async fn finished(store: &Store, batch: BatchCode, started_at: Timestamp) {
-    let id = store
-        .insert_execution(&NewExecution {
-            batch,
-            status: ExecutionStatus::Running,
-            trigger: Trigger::Manual,
-            occurrence: None,
-            triggered_by: Some("admin".into()),
-            instance_id: None,
-            started_at,
-            message: None,
-        })
-        .await
-        .unwrap();
-    store
-        .finish_run(
-            id,
-            ExecutionStatus::Finish,
-            started_at + SignedDuration::from_secs(2),
-            SignedDuration::from_secs(60),
-            None,
-            None,
-            None,
-        )
-        .await
-        .unwrap();
+    calcium_test_support::record_finished_run(store, batch, Trigger::Manual, started_at, SignedDuration::from_secs(2))
+        .await;
 }
 
 #[tokio::test]

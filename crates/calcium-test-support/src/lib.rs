@@ -141,6 +141,44 @@ pub fn with_database(url: &str, database: &str) -> String {
     }
 }
 
+/// Records an execution of `batch` started at `started_at` that ended FINISH `duration` later,
+/// as the engine would have: for tests of what reads the history (CLEAN, pages). Returns its id.
+pub async fn record_finished_run(
+    store: &Store,
+    batch: calcium_core::BatchCode,
+    trigger: calcium_core::Trigger,
+    started_at: jiff::Timestamp,
+    duration: jiff::SignedDuration,
+) -> calcium_store::ExecutionId {
+    use calcium_core::ExecutionStatus;
+    let id = store
+        .insert_execution(&calcium_store::NewExecution {
+            batch,
+            status: ExecutionStatus::Running,
+            trigger,
+            occurrence: (trigger == calcium_core::Trigger::Schedule).then_some(started_at),
+            triggered_by: (trigger != calcium_core::Trigger::Schedule).then(|| "admin".into()),
+            instance_id: None,
+            started_at,
+            message: None,
+        })
+        .await
+        .expect("an execution of a test");
+    store
+        .finish_run(
+            id,
+            ExecutionStatus::Finish,
+            started_at + duration,
+            jiff::SignedDuration::from_secs(60),
+            None,
+            None,
+            None,
+        )
+        .await
+        .expect("the end of an execution of a test");
+    id
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

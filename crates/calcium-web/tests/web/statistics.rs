@@ -4,8 +4,8 @@
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use calcium_core::student::{BirthDate, MandatoryValues, Sexe, StudentRecord};
-use calcium_core::{BatchCode, ExecutionStatus, Trigger};
-use calcium_store::{IdentityClassification, NewExecution, Store};
+use calcium_core::{BatchCode, Trigger};
+use calcium_store::{IdentityClassification, Store};
 use calcium_test_support::backends;
 use jiff::civil::date;
 use jiff::{SignedDuration, Timestamp};
@@ -44,31 +44,14 @@ async fn rebuild(store: &Store, now: Timestamp) {
         )
         .await
         .unwrap();
-    let id = store
-        .insert_execution(&NewExecution {
-            batch: BatchCode::MajIdentite,
-            status: ExecutionStatus::Running,
-            trigger: Trigger::Schedule,
-            occurrence: Some(now),
-            triggered_by: None,
-            instance_id: None,
-            started_at: now,
-            message: None,
-        })
-        .await
-        .unwrap();
-    store
-        .finish_run(
-            id,
-            ExecutionStatus::Finish,
-            now + SignedDuration::from_secs(3),
-            SignedDuration::from_secs(60),
-            None,
-            None,
-            None,
-        )
-        .await
-        .unwrap();
+    calcium_test_support::record_finished_run(
+        store,
+        BatchCode::MajIdentite,
+        Trigger::Schedule,
+        now,
+        SignedDuration::from_secs(3),
+    )
+    .await;
 }
 
 #[tokio::test]
