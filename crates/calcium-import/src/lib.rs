@@ -19,7 +19,9 @@ mod test_support;
 pub use decode::{Encoding, LineEnding};
 pub use file::{FileReader, OpenError, ParsedFile, RejectedLine, Slice, parse_file};
 pub use header::{FileError, check_header};
-pub use plan::{Action, Candidate, Existing, Planned, Planner, ines_of, plan, records_needed, secondary_keys_of};
+pub use plan::{
+    Action, Candidate, Existing, InBase, KnownInes, Planned, Planner, ines_of, plan, records_needed, secondary_keys_of,
+};
 pub use row::{
     ModelDefaults, Nomenclatures, ParseOptions, ParsedRow, RowError, RowErrorKind, RowWarning, RowWarningKind,
     parse_row,

@@ -158,6 +158,11 @@ pub fn unknown_composante(line: usize, cmp: &str, etb: &str) -> String {
 // ---- Encoding (SPEC §4.1) ----------------------------------------------------------------
 
 /// The expected encoding, as the log names it.
+/// The last line of the logs of an import that stopped before its end.
+pub fn import_stopped(cause: &dyn std::fmt::Display) -> String {
+    format!("Import interrompu ({cause}) : aucune modification de ce fichier n'a été enregistrée en base.")
+}
+
 pub const ENCODING_WINDOWS_1252: &str = "ISO-8859-1 (lu comme Windows-1252)";
 pub const ENCODING_UTF8: &str = "UTF-8";
 pub const ENCODING_UTF8_BOM: &str = "UTF-8 (avec BOM)";

@@ -16,6 +16,7 @@
 //!   as POTENTIAL_DUPLICATES, except on the INE path: a line whose INE is found in the base is
 //!   that student, and another student with the same secondary keys does not make it doubtful.
 
+mod known;
 mod merge;
 
 #[cfg(test)]
@@ -29,6 +30,7 @@ use calcium_core::normalize::SecondaryKey;
 use calcium_core::student::{Fingerprint, Ine, Student, StudentId, StudentRecord};
 use calcium_store::StudentMatch;
 
+pub use self::known::{InBase, KnownInes};
 use crate::messages::{self, Subject};
 use crate::row::{ParsedRow, RowError, RowErrorKind};
 
@@ -137,6 +139,38 @@ pub fn ines_of(rows: &[ParsedRow]) -> Vec<Ine> {
     rows.iter().filter_map(|row| row.record.cod_nne.as_ref()).filter(|ine| seen.insert(*ine)).cloned().collect()
 }
 
+/// The distinct INEs of the rows that the known INEs do not settle, in line order: what to ask
+/// the base by INE.
+pub fn ines_to_look_up<'r>(rows: &'r [ParsedRow], known: &KnownInes) -> Vec<&'r str> {
+    let mut seen = HashSet::new();
+    rows.iter()
+        .filter_map(|row| {
+            row.record.cod_nne.as_ref().filter(|ine| known.status(ine, row.fingerprint) == InBase::ToLookUp)
+        })
+        .map(Ine::as_str)
+        .filter(|ine| seen.insert(*ine))
+        .collect()
+}
+
+/// The distinct secondary keys to ask the base about, once `existing` holds its answers by
+/// INE: those of the rows without INE, or whose INE the base does not hold.
+pub fn keys_to_look_up(rows: &[ParsedRow], known: &KnownInes, existing: &Existing) -> Vec<SecondaryKey> {
+    let mut seen = HashSet::new();
+    rows.iter()
+        .filter(|row| match &row.record.cod_nne {
+            None => true,
+            Some(ine) => match known.status(ine, row.fingerprint) {
+                InBase::Absent => true,
+                InBase::Unchanged(_) => false,
+                InBase::ToLookUp => !existing.by_ine.contains_key(ine.as_str()),
+            },
+        })
+        .map(|row| &row.key)
+        .filter(|key| seen.insert(*key))
+        .cloned()
+        .collect()
+}
+
 /// The distinct secondary keys of the rows, in line order: what to look up by secondary keys.
 /// Every row's key is given, with or without INE, since whether an INE is found is only known
 /// after the lookup.
@@ -164,8 +198,10 @@ pub fn plan(rows: impl IntoIterator<Item = ParsedRow>, existing: &Existing) -> V
 /// megabytes.
 #[derive(Debug)]
 pub struct Planner {
-    /// INE → first accepted line that gave it.
-    first_line_of_ine: HashMap<PackedIne, usize>,
+    /// The INEs the base held when the import began.
+    known: KnownInes,
+    /// INE ([`Ine::packed`]) → first accepted line that gave it.
+    first_line_of_ine: HashMap<u64, usize>,
     /// Students an earlier line of the file updates (or leaves unchanged).
     claimed_ids: HashSet<StudentId>,
     /// Secondary keys of the students earlier lines create or update, as 128-bit digests: two
@@ -180,13 +216,6 @@ impl Default for Planner {
     }
 }
 
-/// An INE's eleven ASCII characters in one number: exact, and no allocation per line.
-type PackedIne = u128;
-
-fn packed(ine: &str) -> PackedIne {
-    ine.bytes().fold(0, |packed, byte| packed << 8 | PackedIne::from(byte))
-}
-
 impl Planner {
     pub fn new() -> Planner {
         Planner::default()
@@ -195,11 +224,24 @@ impl Planner {
     /// Sized for `rows` rows: on a million lines, rehashing growing sets is a real cost.
     pub fn with_capacity(rows: usize) -> Planner {
         Planner {
+            known: KnownInes::default(),
             first_line_of_ine: HashMap::with_capacity(rows),
             claimed_ids: HashSet::with_capacity(rows),
             claimed_keys: HashSet::with_capacity(rows),
             key_hashers: (RandomState::new(), RandomState::new()),
         }
+    }
+
+    /// Plans against the INEs the base held when the import began: a line that says what is
+    /// stored about one of them needs no look-up ([`KnownInes`]). Without it, every line found
+    /// by its INE comes from the look-ups in [`Existing`].
+    pub fn knowing(mut self, known: KnownInes) -> Planner {
+        self.known = known;
+        self
+    }
+
+    pub fn known(&self) -> &KnownInes {
+        &self.known
     }
 
     fn key_digest(&self, key: &SecondaryKey) -> u128 {
@@ -225,10 +267,11 @@ impl Planner {
         let ambiguous = || reject(RowErrorKind::PotentialDuplicates, messages::potential_duplicates(subject));
         let mismatch = || reject(RowErrorKind::SecondaryKeysMismatch, messages::secondary_keys_mismatch(subject));
 
-        if let Some(ine) = ine {
-            match self.first_line_of_ine.entry(packed(ine)) {
+        if let Some(ine) = &record.cod_nne {
+            match self.first_line_of_ine.entry(ine.packed()) {
                 Entry::Occupied(first) => {
-                    return reject(RowErrorKind::DuplicateInFile, messages::duplicate_in_file(ine, *first.get(), line));
+                    let message = messages::duplicate_in_file(ine.as_str(), *first.get(), line);
+                    return reject(RowErrorKind::DuplicateInFile, message);
                 }
                 Entry::Vacant(slot) => {
                     slot.insert(line);
@@ -238,6 +281,14 @@ impl Planner {
         let key_digest = self.key_digest(&key);
 
         // 1–2. The INE, when the base has it.
+        if let Some(InBase::Unchanged(id)) = record.cod_nne.as_ref().map(|ine| self.known.status(ine, fingerprint)) {
+            // The same fingerprint: the same record, so the same secondary keys too.
+            if self.claimed_ids.contains(&id) {
+                return ambiguous();
+            }
+            self.claim(id, key_digest);
+            return Action::Unchanged(id);
+        }
         if let Some(ine) = ine {
             match existing.by_ine.get(ine).map(Vec::as_slice).unwrap_or_default() {
                 [] => {}
@@ -271,10 +322,15 @@ impl Planner {
         }
     }
 
+    /// A line of the file is about the student `id`, whose secondary keys digest to `key`.
+    fn claim(&mut self, id: StudentId, key: u128) {
+        self.claimed_ids.insert(id);
+        self.claimed_keys.insert(key);
+    }
+
     /// The line is `student`: merge, and tell whether anything changes.
     fn update(&mut self, student: &Candidate, record: StudentRecord, fingerprint: Fingerprint, key: u128) -> Action {
-        self.claimed_ids.insert(student.id);
-        self.claimed_keys.insert(key);
+        self.claim(student.id, key);
         if student.fingerprint == Some(fingerprint) {
             return Action::Unchanged(student.id);
         }

@@ -4,7 +4,6 @@
 //!
 //! The only module of this crate that does IO. It decides nothing the pure modules decide.
 
-use std::collections::HashSet;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -20,7 +19,7 @@ use jiff::tz::TimeZone;
 use crate::FileError;
 use crate::decode::{Encoding, EncodingSniffer, LineEnding};
 use crate::file::{FileReader, OpenError, Slice};
-use crate::plan::{Action, Existing, Planner, ines_of, records_needed};
+use crate::plan::{Action, Existing, KnownInes, Planner, ines_to_look_up, keys_to_look_up, records_needed};
 use crate::row::{ModelDefaults, Nomenclatures, ParseOptions, ParsedRow, RowError, RowWarning};
 
 mod logs;
@@ -85,7 +84,7 @@ pub enum ImportError {
     Db(#[from] DbError),
     #[error("fichier {path} : {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("import arrêté à la demande : rien n'a été enregistré")]
+    #[error("arrêt demandé avant la fin")]
     Cancelled,
 }
 
@@ -101,22 +100,52 @@ pub async fn run_import(store: &Store, options: &ImportOptions<'_>) -> Result<Im
         local.strftime("%Y%m%d_%H%M%S"),
         options.execution_id.map_or_else(|| "essai".to_owned(), |id| id.to_string())
     );
-    let io_error = |source: std::io::Error| ImportError::Io { path: options.path.to_path_buf(), source };
     let mut log = logs::ImportLogs::create(options.log_dir, &stamp, options.path, &options.model.code, options.dry_run)
-        .map_err(|(path, source)| ImportError::Io { path, source })?;
+        .map_err(log_error)?;
+    match import_file(store, options, &mut log, local.date()).await {
+        Ok(mut report) => {
+            report.files = log.finish().map_err(log_error)?;
+            record_files(store, options, &report.files).await?;
+            Ok(report)
+        }
+        Err(error) => {
+            // The files written so far stay readable and listed (so CLEAN purges them too),
+            // and say why the import stopped: the administrator looks there first.
+            let closed = log.stopped(&error).and_then(|()| log.finish());
+            match closed {
+                Ok(files) => {
+                    if let Err(recording) = record_files(store, options, &files).await {
+                        tracing::warn!("journaux de l'import arrêté non enregistrés : {recording}");
+                    }
+                }
+                Err((path, io)) => tracing::warn!("journal {} non terminé : {io}", path.display()),
+            }
+            Err(error)
+        }
+    }
+}
 
+/// Reads, checks, matches and writes the file, logging as it goes; the caller closes the logs.
+/// A file refused as a whole is a report with status ERROR, not an error.
+async fn import_file(
+    store: &Store,
+    options: &ImportOptions<'_>,
+    log: &mut logs::ImportLogs,
+    today: jiff::civil::Date,
+) -> Result<ImportReport, ImportError> {
+    let io_error = |source: std::io::Error| ImportError::Io { path: options.path.to_path_buf(), source };
     let survey = match survey(options.path.to_path_buf()).await {
         Ok(survey) => survey,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let refusal = FileError::NotFound(options.path.display().to_string());
-            return finish_refused(store, options, log, &refusal).await;
+            return refused(options, log, &refusal);
         }
         Err(source) => return Err(io_error(source)),
     };
     let file = std::fs::File::open(options.path).map_err(io_error)?;
     let reader = match FileReader::open(BufReader::with_capacity(1 << 20, file), survey.encoding) {
         Ok(reader) => reader,
-        Err(OpenError::Refused(refusal)) => return finish_refused(store, options, log, &refusal).await,
+        Err(OpenError::Refused(refusal)) => return refused(options, log, &refusal),
         Err(OpenError::Io(source)) => return Err(io_error(source)),
     };
     log.opened(reader.encoding(), reader.version).map_err(log_error)?;
@@ -125,16 +154,20 @@ pub async fn run_import(store: &Store, options: &ImportOptions<'_>) -> Result<Im
     let line_ending = reader.line_ending;
 
     let parse_options = ParseOptions {
-        today: local.date(),
+        today,
         defaults: ModelDefaults { etb: options.model.default_etb.clone(), cmp: options.model.default_cmp.clone() },
         nomenclatures: nomenclatures(store).await?,
     };
     let (slices, reading) = read_in_background(reader, parse_options);
     let mut slices = slices;
     let mut session = store.begin_import(if options.dry_run { ImportMode::DryRun } else { ImportMode::Write }).await?;
-    let mut planner = Planner::with_capacity(survey.data_lines);
+    let started = Instant::now();
+    // A first import has nothing to look up; any other reads the base's INEs once.
+    let known =
+        if session.started_empty() { KnownInes::default() } else { KnownInes::new(session.known_ines().await?) };
+    let mut timings = Timings { looking_up: started.elapsed(), ..Timings::default() };
+    let mut planner = Planner::with_capacity(survey.data_lines).knowing(known);
     let mut done = 0;
-    let mut timings = Timings::default();
     loop {
         let waited = Instant::now();
         let Some(slice) = slices.recv().await else { break };
@@ -144,13 +177,16 @@ pub async fn run_import(store: &Store, options: &ImportOptions<'_>) -> Result<Im
             return Err(ImportError::Cancelled);
         }
         let started = Instant::now();
-        let existing =
-            if session.started_empty() { Existing::default() } else { look_up(&mut session, &slice.rows).await? };
+        let existing = if session.started_empty() {
+            Existing::default()
+        } else {
+            look_up(&mut session, &slice.rows, planner.known()).await?
+        };
         timings.looking_up += started.elapsed();
         let outcome = apply_slice(&mut session, &mut planner, slice, existing, options, &mut timings).await?;
         done += outcome.lines;
         let started = Instant::now();
-        outcome.report(&mut report, &mut log, &error_file_head, line_ending).map_err(log_error)?;
+        outcome.report(&mut report, log, &error_file_head, line_ending).map_err(log_error)?;
         timings.logging += started.elapsed();
         if let Some(progress) = options.progress {
             progress(Progress { done: done as u64, total: survey.data_lines.max(done) as u64 });
@@ -172,8 +208,6 @@ pub async fn run_import(store: &Store, options: &ImportOptions<'_>) -> Result<Im
     report.lines_read = data_lines;
     report.status = "FINISH";
     log.counts(&report).map_err(log_error)?;
-    report.files = log.finish().map_err(log_error)?;
-    record_files(store, options, &report.files).await?;
     Ok(report)
 }
 
@@ -250,26 +284,17 @@ fn read_in_background(
     (receiver, reading)
 }
 
-/// The students a slice may be about: looked up by INE, then by secondary keys for the rows
-/// whose INE the base does not hold (on a daily re-import nearly every line is found by its
-/// INE), then the whole records of those the rows would change.
-async fn look_up(session: &mut ImportSession, rows: &[ParsedRow]) -> Result<Existing, DbError> {
-    let ines = ines_of(rows);
-    let ine_texts: Vec<&str> = ines.iter().map(|ine| ine.as_str()).collect();
+/// The students a slice may be about, beyond what the known INEs settle (on a daily re-import,
+/// nearly every line): looked up by INE, then by secondary keys for the rows whose INE the base
+/// does not hold, then the whole records of those the rows would change.
+async fn look_up(session: &mut ImportSession, rows: &[ParsedRow], known: &KnownInes) -> Result<Existing, DbError> {
     let mut existing = Existing::default();
-    for found in session.matches_by_ines(&ine_texts).await? {
+    for found in session.matches_by_ines(&ines_to_look_up(rows, known)).await? {
         if let Some(ine) = &found.ine {
             existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(found.into());
         }
     }
-    let mut seen = HashSet::new();
-    let keys: Vec<_> = rows
-        .iter()
-        .filter(|row| row.record.cod_nne.as_ref().is_none_or(|ine| !existing.by_ine.contains_key(ine.as_str())))
-        .map(|row| &row.key)
-        .filter(|key| seen.insert(*key))
-        .cloned()
-        .collect();
+    let keys = keys_to_look_up(rows, known, &existing);
     for found in session.matches_by_keys(&keys).await? {
         existing.by_secondary_key.entry(found.key.clone()).or_default().push(found.into());
     }
@@ -401,17 +426,13 @@ impl SliceOutcome {
 }
 
 /// A file refused as a whole: nothing imported, the logs say why.
-async fn finish_refused(
-    store: &Store,
+fn refused(
     options: &ImportOptions<'_>,
-    mut log: logs::ImportLogs,
+    log: &mut logs::ImportLogs,
     refusal: &FileError,
 ) -> Result<ImportReport, ImportError> {
-    let mut report = ImportReport::refused(&options.model.code, refusal);
     log.refused(refusal).map_err(log_error)?;
-    report.files = log.finish().map_err(log_error)?;
-    record_files(store, options, &report.files).await?;
-    Ok(report)
+    Ok(ImportReport::refused(&options.model.code, refusal))
 }
 
 async fn nomenclatures(store: &Store) -> Result<Nomenclatures, DbError> {

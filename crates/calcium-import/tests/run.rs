@@ -230,3 +230,42 @@ async fn the_demo_population_imports_and_reimports_unchanged() {
         base.finish().await;
     }
 }
+
+#[tokio::test]
+async fn an_import_stopped_midway_writes_nothing_and_its_logs_say_why() {
+    for kind in backends() {
+        let base = TestBase::new(kind).await;
+        let store = base.store.clone();
+        let fixture = Fixture::new(&store).await;
+        let lines = [header(), line(&[("NOM", "Martin"), ("SEXE", "X")]), line(&[("COD_NNE", "1234567890V")])];
+        let path = fixture.file("arret.csv", &windows_1252(&lines));
+        let log_dir = fixture.dir.path().join("logs");
+        let stop_now = || true;
+        let options = ImportOptions {
+            path: &path,
+            model: &fixture.model,
+            dry_run: false,
+            execution_id: Some(1),
+            log_dir: &log_dir,
+            time_zone: &TimeZone::get("Europe/Paris").unwrap(),
+            started_at: Timestamp::now(),
+            progress: None,
+            cancelled: Some(&stop_now),
+        };
+        let error = run_import(&store, &options).await.unwrap_err();
+        assert!(matches!(error, calcium_import::ImportError::Cancelled), "{error}");
+        assert_eq!(store.count_students().await.unwrap(), 0);
+
+        // Both logs end with the reason, and are listed so that the downloads page offers them
+        // and CLEAN purges them like any other.
+        let expected = "Import interrompu (arrêt demandé avant la fin) : aucune modification de ce fichier \
+                        n'a été enregistrée en base.";
+        let files = store.list_produced_files(10).await.unwrap();
+        assert_eq!(files.len(), 2, "{files:?}");
+        for file in &files {
+            let text = std::fs::read_to_string(&file.path).unwrap();
+            assert_eq!(text.lines().last(), Some(expected), "{}: {text}", file.path);
+        }
+        base.finish().await;
+    }
+}

@@ -72,6 +72,25 @@ impl TryFrom<RawMatch> for StudentMatch {
     }
 }
 
+/// A stored student's INE ([`Ine::packed`]), id and fingerprint: enough to tell, without
+/// reading the student, that a line about that INE says what is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownIne {
+    pub ine: u64,
+    pub id: StudentId,
+    pub fingerprint: Option<Fingerprint>,
+}
+
+impl KnownIne {
+    fn from_stored(cod_nne: &str, id: i64, fingerprint: Option<i64>) -> Result<KnownIne> {
+        let ine = Ine::parse(cod_nne).map_err(|_| DbError::Corrupt(format!("étudiant {id}, colonne cod_nne")))?;
+        Ok(KnownIne { ine: ine.packed(), id: StudentId(id), fingerprint: fingerprint.map(Fingerprint) })
+    }
+}
+
+/// Served by the `student_by_ine` index alone (it carries the fingerprint: migration 0007).
+const KNOWN_INES: &str = "SELECT cod_nne, id, fingerprint FROM student WHERE cod_nne IS NOT NULL";
+
 const MATCH_COLUMNS: &str = "s.id, s.cod_nne, s.nom_key, s.prenom_key, s.datenai, s.code_natio, s.fingerprint";
 
 enum Tx {
@@ -185,6 +204,24 @@ impl ImportSession {
     /// secondary keys. A first import skips every look-up.
     pub fn started_empty(&self) -> bool {
         self.started_empty
+    }
+
+    /// Every INE the base holds, with its student's id and fingerprint, in no particular
+    /// order: one scan of an index, where looking a million INEs up one by one costs a probe
+    /// each. 32 bytes a student.
+    pub async fn known_ines(&mut self) -> Result<Vec<KnownIne>> {
+        match &mut self.tx {
+            Tx::Sqlite(import) => off_the_async_workers(|| import.known_ines()),
+            Tx::Postgres(tx) => {
+                use futures_util::TryStreamExt as _;
+                let mut rows = sqlx::query_as::<_, (String, i64, Option<i64>)>(KNOWN_INES).fetch(&mut **tx);
+                let mut known = Vec::new();
+                while let Some((cod_nne, id, fingerprint)) = rows.try_next().await? {
+                    known.push(KnownIne::from_stored(&cod_nne, id, fingerprint)?);
+                }
+                Ok(known)
+            }
+        }
     }
 
     /// The students holding any of `ines`.

@@ -48,7 +48,7 @@ pub use health_batches::{
     IdentityClassification, IdentityCounts, IdentityInputs, RelanceCleanup, ScanCleanup, StudentCandidate,
     VaccinationUpsert,
 };
-pub use import_session::{ImportMode, ImportSession, StudentMatch};
+pub use import_session::{ImportMode, ImportSession, KnownIne, StudentMatch};
 pub use reference::{ImportModel, NomenclatureRow};
 pub use relance_letters::{
     LetterCandidate, LetterState, LetterStudent, LetterToList, NewLetter, PendingMail, RelanceFilter, RelanceOverview,

@@ -31,6 +31,13 @@ impl Ine {
         &self.0
     }
 
+    /// The eleven characters as one base-36 number (36¹¹ < 2⁶³): exact, ordered like the text,
+    /// and 8 bytes instead of a string, for the tables an import keeps of a million INEs.
+    pub fn packed(&self) -> u64 {
+        let digit = |byte: u8| if byte.is_ascii_digit() { byte - b'0' } else { byte - b'A' + 10 };
+        self.0.bytes().fold(0, |packed, byte| packed * 36 + u64::from(digit(byte)))
+    }
+
     /// `Some(true)` when the check character verifies, `Some(false)` when it does not, `None`
     /// for the INE kinds whose key rule is not public (INE-RNIE, university base-36 INEs).
     ///
@@ -113,6 +120,22 @@ impl fmt::Display for Nir {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_packed_ine_is_exact_and_ordered_like_its_text() {
+        let ines: Vec<Ine> =
+            ["00000000000", "0000000000A", "1234567890V", "123456789AB", "ZZZZZZZZZZZ", "ZZZZZZZZZZY", "A0000000000"]
+                .iter()
+                .map(|text| Ine::parse(text).unwrap())
+                .collect();
+        assert_eq!(ines[0].packed(), 0);
+        assert_eq!(ines[4].packed(), 36u64.pow(11) - 1);
+        for a in &ines {
+            for b in &ines {
+                assert_eq!(a.packed().cmp(&b.packed()), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn ine_shape_is_eleven_digits_or_uppercase_letters() {

@@ -336,3 +336,88 @@ fn on_an_empty_base_later_slices_need_no_look_up_of_what_earlier_slices_wrote() 
     assert!(matches!(outcomes[3], Outcome::Rejected(RowErrorKind::PotentialDuplicates, _)));
     assert_eq!(outcomes[4], Outcome::Create);
 }
+
+/// What the caller's look-ups return for `rows` when the planner knows the base's INEs: only
+/// what [`ines_to_look_up`] and [`keys_to_look_up`] ask for, with the records they need.
+fn looked_up(students: &[Student], rows: &[ParsedRow], known: &KnownInes) -> Existing {
+    let everything = base(students);
+    let mut existing = Existing::default();
+    for ine in ines_to_look_up(rows, known) {
+        if let Some(found) = everything.by_ine.get(ine) {
+            existing.by_ine.insert(ine.to_owned(), found.clone());
+        }
+    }
+    for key in keys_to_look_up(rows, known, &existing) {
+        if let Some(found) = everything.by_secondary_key.get(&key) {
+            existing.by_secondary_key.insert(key, found.clone());
+        }
+    }
+    existing
+}
+
+fn known_ines(students: &[Student]) -> KnownInes {
+    KnownInes::new(
+        students
+            .iter()
+            .filter_map(|student| {
+                let ine = student.record.cod_nne.as_ref()?;
+                let fingerprint = Some(Fingerprint::of(&student.record));
+                Some(calcium_store::KnownIne { ine: ine.packed(), id: student.id, fingerprint })
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn the_known_ines_settle_unchanged_lines_and_change_no_decision() {
+    let twice = ("COD_NNE", "1234567893Y");
+    let students = [
+        student(1, &[]),                                                 // unchanged below
+        student(2, &[OTHER_INE, ("NOM", "DURAND")]),                     // changed below
+        student(3, &[twice, ("NOM", "MULTIPLE")]),                       // two holders of one INE
+        student(4, &[twice, ("NOM", "MULTIPLE"), ("PRENOM1", "Autre")]), //
+        student(5, &[NO_INE, ("NOM", "ZOLA")]),                          // found by its keys
+        student(6, &[("COD_NNE", "1234567894Z"), ("NOM", "GARNIER")]),   // unchanged, then claimed
+    ];
+    let rows = || {
+        vec![
+            row(2, &[]),
+            row(3, &[OTHER_INE, ("NOM", "DURAND"), ("MAIL", "durand@exemple.fr")]),
+            row(4, &[twice, ("NOM", "MULTIPLE")]),
+            row(5, &[NO_INE, ("NOM", "ZOLA")]),
+            row(6, &[NO_INE, ("NOM", "GARNIER")]),
+            row(7, &[("COD_NNE", "1234567894Z"), ("NOM", "GARNIER")]),
+            row(8, &[]),
+            row(9, &[("COD_NNE", "1234567895A"), ("NOM", "NOUVEAU")]),
+        ]
+    };
+    let expected = plan(rows(), &base(&students));
+    let known = known_ines(&students);
+    assert_eq!(known.len(), 5);
+    let settled: Vec<usize> = rows()
+        .iter()
+        .filter(|row| {
+            row.record
+                .cod_nne
+                .as_ref()
+                .is_some_and(|ine| matches!(known.status(ine, row.fingerprint), InBase::Unchanged(_)))
+        })
+        .map(|row| row.line)
+        .collect();
+    assert_eq!(settled, [2, 7, 8], "the lines equal to a stored student holding their INE alone");
+
+    let existing = looked_up(&students, &rows(), &known);
+    assert!(!existing.by_ine.contains_key("1234567890V"), "no look-up for what the known INEs settle");
+    let mut planner = Planner::new().knowing(known);
+    let decided: Vec<Planned> = rows().into_iter().map(|row| planner.plan_row(row, &existing)).collect();
+    assert_eq!(decided, expected);
+    let outcomes: Vec<Outcome> = decided.iter().map(|p| outcome(&p.action)).collect();
+    assert_eq!(outcomes[0], Outcome::Unchanged(1));
+    assert_eq!(outcomes[1], Outcome::Update(2));
+    assert!(matches!(outcomes[2], Outcome::Rejected(RowErrorKind::MultipleIne, _)));
+    assert_eq!(outcomes[3], Outcome::Unchanged(5));
+    assert_eq!(outcomes[4], Outcome::Unchanged(6), "GARNIER found by its keys, INE kept");
+    assert!(matches!(outcomes[5], Outcome::Rejected(RowErrorKind::PotentialDuplicates, _)), "{:?}", outcomes[5]);
+    assert!(matches!(outcomes[6], Outcome::Rejected(RowErrorKind::DuplicateInFile, _)));
+    assert_eq!(outcomes[7], Outcome::Create);
+}

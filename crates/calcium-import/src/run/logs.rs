@@ -11,7 +11,7 @@ use calcium_core::student::{FormatVersion, StudentId};
 
 use super::capitalised;
 use super::report::{ImportReport, ReportFiles};
-use crate::{Encoding, FileError, LineEnding, RowError};
+use crate::{Encoding, FileError, LineEnding, RowError, messages};
 
 /// What happened to one line.
 #[derive(Debug)]
@@ -91,6 +91,14 @@ impl ImportLogs {
         self.log.line(format_args!("{refusal}"))?;
         self.log.line(format_args!("Aucun étudiant importé."))?;
         self.error(&refusal.to_string())
+    }
+
+    /// The import stopped before its end (base error, cancellation, unreadable file): nothing
+    /// of it was recorded in the base, and both logs say so.
+    pub(super) fn stopped(&mut self, cause: &dyn std::fmt::Display) -> IoResult<()> {
+        let message = messages::import_stopped(cause);
+        self.log.line(format_args!("{message}"))?;
+        self.error(&message)
     }
 
     pub(super) fn warning(&mut self, message: &str) -> IoResult<()> {

@@ -20,7 +20,7 @@ use std::time::Duration;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, Statement};
 
-use super::{RawMatch, json_array};
+use super::{KNOWN_INES, KnownIne, RawMatch, json_array};
 use crate::students::{ImportWrite, RawStudent, bind_student, insert_head, select_student, update_statement};
 use crate::types::{DbDate, to_millis};
 use crate::{DbError, Result};
@@ -80,6 +80,18 @@ impl SqliteImport {
             self.connection.execute_batch(statement)?;
         }
         Ok(())
+    }
+
+    pub(super) fn known_ines(&self) -> Result<Vec<KnownIne>> {
+        let mut statement = self.connection.prepare(KNOWN_INES)?;
+        let mut rows = statement.query([])?;
+        let mut known = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(1)?;
+            let cod_nne = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            known.push(KnownIne::from_stored(cod_nne, id, row.get(2)?)?);
+        }
+        Ok(known)
     }
 
     pub(super) fn matches_by_ines(&self, ines: &[&str]) -> Result<Vec<RawMatch>> {
