@@ -140,32 +140,31 @@ pub fn ines_of(rows: &[ParsedRow]) -> Vec<Ine> {
 }
 
 /// The distinct INEs of the rows that the known INEs do not settle, in line order: what to ask
-/// the base by INE.
-pub fn ines_to_look_up<'r>(rows: &'r [ParsedRow], known: &KnownInes) -> Vec<&'r str> {
+/// the base by INE. `statuses` are [`KnownInes::statuses`] of the rows.
+pub fn ines_to_look_up<'r>(rows: &'r [ParsedRow], statuses: &[Option<InBase>]) -> Vec<&'r str> {
     let mut seen = HashSet::new();
     rows.iter()
-        .filter_map(|row| {
-            row.record.cod_nne.as_ref().filter(|ine| known.status(ine, row.fingerprint) == InBase::ToLookUp)
-        })
-        .map(Ine::as_str)
+        .zip(statuses)
+        .filter(|(_, status)| **status == Some(InBase::ToLookUp))
+        .filter_map(|(row, _)| row.record.cod_nne.as_ref().map(Ine::as_str))
         .filter(|ine| seen.insert(*ine))
         .collect()
 }
 
 /// The distinct secondary keys to ask the base about, once `existing` holds its answers by
 /// INE: those of the rows without INE, or whose INE the base does not hold.
-pub fn keys_to_look_up(rows: &[ParsedRow], known: &KnownInes, existing: &Existing) -> Vec<SecondaryKey> {
+pub fn keys_to_look_up(rows: &[ParsedRow], statuses: &[Option<InBase>], existing: &Existing) -> Vec<SecondaryKey> {
     let mut seen = HashSet::new();
     rows.iter()
-        .filter(|row| match &row.record.cod_nne {
-            None => true,
-            Some(ine) => match known.status(ine, row.fingerprint) {
-                InBase::Absent => true,
-                InBase::Unchanged(_) => false,
-                InBase::ToLookUp => !existing.by_ine.contains_key(ine.as_str()),
-            },
+        .zip(statuses)
+        .filter(|(row, status)| match status {
+            None | Some(InBase::Absent) => true,
+            Some(InBase::Unchanged(_)) => false,
+            Some(InBase::ToLookUp) => {
+                !row.record.cod_nne.as_ref().is_some_and(|ine| existing.by_ine.contains_key(ine.as_str()))
+            }
         })
-        .map(|row| &row.key)
+        .map(|(row, _)| &row.key)
         .filter(|key| seen.insert(*key))
         .cloned()
         .collect()

@@ -55,6 +55,15 @@ pub fn parse_row(
         return Err(reject(RowErrorKind::FieldCount, messages::field_count(line, found, expected)));
     }
 
+    // No registry means a NUL character, and PostgreSQL stores none: the line is refused here
+    // rather than the whole import failing at its write. The message shows it as �.
+    if text.contains('\0')
+        && let Some(index) = cells.iter().position(|cell| cell.contains('\0'))
+    {
+        let shown = cells[index].replace('\0', "\u{FFFD}");
+        return Err(reject(RowErrorKind::InvalidField, messages::invalid_field(name(index), line, &shown)));
+    }
+
     // The model's defaults fill empty cells before the mandatory check.
     let etb = or_default(cells[ETB], options.defaults.etb.as_deref());
     let cmp = or_default(cells[CMP], options.defaults.cmp.as_deref());

@@ -166,6 +166,7 @@ async fn import_file(
     let known =
         if session.started_empty() { KnownInes::default() } else { KnownInes::new(session.known_ines().await?) };
     let mut timings = Timings { looking_up: started.elapsed(), ..Timings::default() };
+    tracing::debug!("{} INE connus de la base, lus en {:?}", known.len(), timings.looking_up);
     let mut planner = Planner::with_capacity(survey.data_lines).knowing(known);
     let mut done = 0;
     loop {
@@ -288,13 +289,14 @@ fn read_in_background(
 /// nearly every line): looked up by INE, then by secondary keys for the rows whose INE the base
 /// does not hold, then the whole records of those the rows would change.
 async fn look_up(session: &mut ImportSession, rows: &[ParsedRow], known: &KnownInes) -> Result<Existing, DbError> {
+    let statuses = known.statuses(rows);
     let mut existing = Existing::default();
-    for found in session.matches_by_ines(&ines_to_look_up(rows, known)).await? {
+    for found in session.matches_by_ines(&ines_to_look_up(rows, &statuses)).await? {
         if let Some(ine) = &found.ine {
             existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(found.into());
         }
     }
-    let keys = keys_to_look_up(rows, known, &existing);
+    let keys = keys_to_look_up(rows, &statuses, &existing);
     for found in session.matches_by_keys(&keys).await? {
         existing.by_secondary_key.entry(found.key.clone()).or_default().push(found.into());
     }

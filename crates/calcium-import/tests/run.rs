@@ -86,25 +86,32 @@ async fn an_import_creates_updates_leaves_unchanged_and_rejects_as_the_spec_says
             line(&[("NOM", "Martin"), ("SEXE", "X")]),
             line(&[("NOM", "Garnier"), ("PRENOM1", "Noël"), ("ADR1", "1 rue de la Paix")]),
         ];
+        let mut first = first.to_vec();
+        // A NUL character (which PostgreSQL cannot store) refuses its line, not the import.
+        first.push(line(&[("NOM", "Nul"), ("ADR2", "bât.\0B")]));
         let bytes = windows_1252(&first);
         let path = fixture.file("calcium.csv", &bytes);
         let report = fixture.import(&store, &path, false, 1).await;
-        assert_eq!((report.status, report.created, report.rejected, report.lines_read), ("FINISH", 2, 1, 3));
+        assert_eq!((report.status, report.created, report.rejected, report.lines_read), ("FINISH", 2, 2, 4));
+        assert_eq!(report.errors[1].message, "Valeur invalide pour ADR2 à la ligne 5 : bât.\u{FFFD}B");
         assert_eq!(report.encoding, Some("windows-1252"));
         assert_eq!(report.errors[0].kind, "INVALID_FIELD");
         assert_eq!(report.errors[0].message, "Valeur invalide pour SEXE à la ligne 3 : X");
 
         // erreurFile: the header and the rejected line, byte for byte, in the file's encoding.
         let error_csv = std::fs::read(report.files.error_csv.as_ref().unwrap()).unwrap();
-        let expected: Vec<u8> = [first[0].as_str(), first[2].as_str()]
+        let expected: Vec<u8> = [first[0].as_str(), first[2].as_str(), first[4].as_str()]
             .iter()
             .flat_map(|l| encoding_rs::WINDOWS_1252.encode(&format!("{l}\r\n")).0.into_owned())
             .collect();
         assert_eq!(error_csv, expected);
         let log = std::fs::read_to_string(report.files.log.as_ref().unwrap()).unwrap();
-        assert!(log.contains("Encodage : ISO-8859-1") && log.contains("Nombre de lignes traitées : 3"), "{log}");
+        assert!(log.contains("Encodage : ISO-8859-1") && log.contains("Nombre de lignes traitées : 4"), "{log}");
         let error_log = std::fs::read_to_string(report.files.error_log.as_ref().unwrap()).unwrap();
-        assert_eq!(error_log, "Valeur invalide pour SEXE à la ligne 3 : X\n");
+        assert_eq!(
+            error_log,
+            "Valeur invalide pour SEXE à la ligne 3 : X\nValeur invalide pour ADR2 à la ligne 5 : bât.\u{FFFD}B\n"
+        );
         assert_eq!(store.list_produced_files(10).await.unwrap().len(), 3);
 
         let coeur =
@@ -116,7 +123,7 @@ async fn an_import_creates_updates_leaves_unchanged_and_rejects_as_the_spec_says
 
         // The same file again changes nothing.
         let again = fixture.import(&store, &path, false, 2).await;
-        assert_eq!((again.created, again.updated, again.unchanged, again.rejected), (0, 0, 2, 1));
+        assert_eq!((again.created, again.updated, again.unchanged, again.rejected), (0, 0, 2, 2));
         assert_eq!(
             store.get_student(coeur.id).await.unwrap().last_execution_id,
             Some(1),

@@ -96,6 +96,10 @@ const MATCH_COLUMNS: &str = "s.id, s.cod_nne, s.nom_key, s.prenom_key, s.datenai
 enum Tx {
     Sqlite(SqliteImport),
     Postgres(Transaction<'static, Postgres>),
+    /// A first import on PostgreSQL while its new students stream in ([`StudentLoad`]).
+    PostgresLoading(StudentLoad),
+    /// Only while [`ImportSession::postgres`] takes a load's transaction back.
+    Ended,
 }
 
 /// An import's open transaction. Dropping it without [`ImportSession::commit`] rolls back.
@@ -112,7 +116,7 @@ impl std::fmt::Debug for ImportSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let backend = match self.tx {
             Tx::Sqlite(_) => "sqlite",
-            Tx::Postgres(_) => "postgres",
+            Tx::Postgres(_) | Tx::PostgresLoading(_) | Tx::Ended => "postgres",
         };
         f.debug_struct("ImportSession").field("backend", &backend).finish()
     }
@@ -210,18 +214,17 @@ impl ImportSession {
     /// order: one scan of an index, where looking a million INEs up one by one costs a probe
     /// each. 32 bytes a student.
     pub async fn known_ines(&mut self) -> Result<Vec<KnownIne>> {
-        match &mut self.tx {
-            Tx::Sqlite(import) => off_the_async_workers(|| import.known_ines()),
-            Tx::Postgres(tx) => {
-                use futures_util::TryStreamExt as _;
-                let mut rows = sqlx::query_as::<_, (String, i64, Option<i64>)>(KNOWN_INES).fetch(&mut **tx);
-                let mut known = Vec::new();
-                while let Some((cod_nne, id, fingerprint)) = rows.try_next().await? {
-                    known.push(KnownIne::from_stored(&cod_nne, id, fingerprint)?);
-                }
-                Ok(known)
-            }
+        use futures_util::TryStreamExt as _;
+        if let Tx::Sqlite(import) = &self.tx {
+            return off_the_async_workers(|| import.known_ines());
         }
+        let tx = self.postgres().await?;
+        let mut rows = sqlx::query_as::<_, (String, i64, Option<i64>)>(KNOWN_INES).fetch(&mut **tx);
+        let mut known = Vec::new();
+        while let Some((cod_nne, id, fingerprint)) = rows.try_next().await? {
+            known.push(KnownIne::from_stored(&cod_nne, id, fingerprint)?);
+        }
+        Ok(known)
     }
 
     /// The students holding any of `ines`.
@@ -229,12 +232,11 @@ impl ImportSession {
         if ines.is_empty() {
             return Ok(Vec::new());
         }
-        let raws: Vec<RawMatch> = match &mut self.tx {
-            Tx::Sqlite(import) => off_the_async_workers(|| import.matches_by_ines(ines))?,
-            Tx::Postgres(tx) => {
-                let sql = format!("SELECT {MATCH_COLUMNS} FROM student AS s WHERE s.cod_nne = ANY($1)");
-                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ines).fetch_all(&mut **tx).await?
-            }
+        let raws: Vec<RawMatch> = if let Tx::Sqlite(import) = &self.tx {
+            off_the_async_workers(|| import.matches_by_ines(ines))?
+        } else {
+            let sql = format!("SELECT {MATCH_COLUMNS} FROM student AS s WHERE s.cod_nne = ANY($1)");
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ines).fetch_all(&mut **self.postgres().await?).await?
         };
         raws.into_iter().map(StudentMatch::try_from).collect()
     }
@@ -245,16 +247,15 @@ impl ImportSession {
             return Ok(Vec::new());
         }
         let dates: Vec<String> = keys.iter().map(|k| k.birth_date.date().to_string()).collect();
-        let raws: Vec<RawMatch> = match &mut self.tx {
-            Tx::Sqlite(import) => {
-                let tuples: Vec<[&str; 4]> = keys
-                    .iter()
-                    .zip(&dates)
-                    .map(|(k, date)| [k.nom.as_str(), k.prenom.as_str(), date.as_str(), k.nationality.as_str()])
-                    .collect();
-                off_the_async_workers(|| import.matches_by_keys(&tuples))?
-            }
-            Tx::Postgres(tx) => {
+        let raws: Vec<RawMatch> = if let Tx::Sqlite(import) = &self.tx {
+            let tuples: Vec<[&str; 4]> = keys
+                .iter()
+                .zip(&dates)
+                .map(|(k, date)| [k.nom.as_str(), k.prenom.as_str(), date.as_str(), k.nationality.as_str()])
+                .collect();
+            off_the_async_workers(|| import.matches_by_keys(&tuples))?
+        } else {
+            {
                 let noms: Vec<&str> = keys.iter().map(|k| k.nom.as_str()).collect();
                 let prenoms: Vec<&str> = keys.iter().map(|k| k.prenom.as_str()).collect();
                 let nationalities: Vec<&str> = keys.iter().map(|k| k.nationality.as_str()).collect();
@@ -269,7 +270,7 @@ impl ImportSession {
                     .bind(prenoms)
                     .bind(&dates)
                     .bind(nationalities)
-                    .fetch_all(&mut **tx)
+                    .fetch_all(&mut **self.postgres().await?)
                     .await?
             }
         };
@@ -282,25 +283,59 @@ impl ImportSession {
             return Ok(Vec::new());
         }
         let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
-        let raws: Vec<RawStudent> = match &mut self.tx {
-            Tx::Sqlite(import) => off_the_async_workers(|| import.students_by_ids(&ids))?,
-            Tx::Postgres(tx) => {
-                let sql = format!("{} WHERE id = ANY($1)", select_student());
-                sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&ids).fetch_all(&mut **tx).await?
-            }
+        let raws: Vec<RawStudent> = if let Tx::Sqlite(import) = &self.tx {
+            off_the_async_workers(|| import.students_by_ids(&ids))?
+        } else {
+            let sql = format!("{} WHERE id = ANY($1)", select_student());
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&ids).fetch_all(&mut **self.postgres().await?).await?
         };
         raws.into_iter().map(Student::try_from).collect()
     }
 
     /// Writes a slice of the import: new students, then changed ones. Returns (created, updated).
+    ///
+    /// On PostgreSQL, the new students of a first import stream into one COPY that stays open
+    /// from slice to slice ([`StudentLoad`]): the server loads a slice while the next one is read
+    /// and planned. A COPY holds the connection, so anything else asked of the session (a
+    /// look-up, an update, the commit) ends it first; a first import asks nothing else.
     pub async fn write(&mut self, write: &ImportWrite<'_>) -> Result<(u64, u64)> {
+        if let Tx::Sqlite(import) = &self.tx {
+            return off_the_async_workers(|| import.write(write));
+        }
+        let now = to_millis(write.now);
+        if self.started_empty && write.updates.is_empty() {
+            let data = copy_data_of_creates(write, now);
+            if let Tx::Postgres(_) = self.tx
+                && let Tx::Postgres(tx) = std::mem::replace(&mut self.tx, Tx::Ended)
+            {
+                self.tx = Tx::PostgresLoading(StudentLoad::start(tx));
+            }
+            if let Tx::PostgresLoading(load) = &mut self.tx
+                && load.send(data).await
+            {
+                return Ok((write.creates.len() as u64, 0));
+            }
+            // The load stopped on an error, which ending it tells.
+            self.postgres().await?;
+            return Err(DbError::Unavailable("le chargement des nouveaux étudiants s'est arrêté".to_owned()));
+        }
+        let tx = self.postgres().await?;
+        let created = copy_in(tx, &creates_copy_statement(), copy_data_of_creates(write, now)).await?;
+        let updated = copy_updates(tx, write, now).await?;
+        Ok((created, updated))
+    }
+
+    /// The PostgreSQL transaction, once a streaming load into it (if any) has ended.
+    async fn postgres(&mut self) -> Result<&mut Transaction<'static, Postgres>> {
+        if let Tx::PostgresLoading(_) = self.tx
+            && let Tx::PostgresLoading(load) = std::mem::replace(&mut self.tx, Tx::Ended)
+        {
+            self.tx = Tx::Postgres(load.finish().await?);
+        }
         match &mut self.tx {
-            Tx::Sqlite(import) => off_the_async_workers(|| import.write(write)),
-            Tx::Postgres(tx) => {
-                let now = to_millis(write.now);
-                let created = copy_creates(tx, write, now).await?;
-                let updated = copy_updates(tx, write, now).await?;
-                Ok((created, updated))
+            Tx::Postgres(tx) => Ok(tx),
+            Tx::Sqlite(_) | Tx::PostgresLoading(_) | Tx::Ended => {
+                Err(DbError::Unavailable("la transaction de l'import est déjà terminée".to_owned()))
             }
         }
     }
@@ -312,17 +347,18 @@ impl ImportSession {
     /// commit with a stale heartbeat and be taken for dead, its import done but its end lost.
     pub async fn commit(mut self, execution: Option<i64>) -> Result<()> {
         let rebuild = std::mem::take(&mut self.rebuild_before_commit);
-        match self.tx {
-            Tx::Sqlite(import) => off_the_async_workers(|| {
+        if let Tx::Sqlite(import) = self.tx {
+            return off_the_async_workers(|| {
                 import.execute_all(&rebuild)?;
                 import.commit(execution)
-            })?,
-            Tx::Postgres(mut tx) => {
-                for statement in rebuild {
-                    sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-            }
+            });
+        }
+        let tx = self.postgres().await?;
+        for statement in rebuild {
+            sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut **tx).await?;
+        }
+        if let Tx::Postgres(tx) = self.tx {
+            tx.commit().await?;
         }
         Ok(())
     }
@@ -333,6 +369,7 @@ impl ImportSession {
     async fn set_aside(&mut self) -> Result<Vec<String>> {
         let (drops, rebuilds): (Vec<String>, Vec<String>) = match &mut self.tx {
             Tx::Sqlite(import) => off_the_async_workers(|| import.student_indexes())?.into_iter().unzip(),
+            Tx::PostgresLoading(_) | Tx::Ended => unreachable!("set aside when the session begins"),
             Tx::Postgres(tx) => {
                 let indexes: Vec<(String, String)> = sqlx::query_as(
                     "SELECT format('DROP INDEX %I', c.relname), pg_get_indexdef(i.indexrelid) \
@@ -354,6 +391,7 @@ impl ImportSession {
         };
         match &mut self.tx {
             Tx::Sqlite(import) => off_the_async_workers(|| import.execute_all(&drops))?,
+            Tx::PostgresLoading(_) | Tx::Ended => unreachable!("set aside when the session begins"),
             Tx::Postgres(tx) => {
                 for statement in drops {
                     sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut **tx).await?;
@@ -364,10 +402,13 @@ impl ImportSession {
     }
 
     /// Leaves the base as it was (a dry run, or an import that stopped).
-    pub async fn rollback(self) -> Result<()> {
-        match self.tx {
-            Tx::Sqlite(import) => off_the_async_workers(|| import.rollback())?,
-            Tx::Postgres(tx) => tx.rollback().await?,
+    pub async fn rollback(mut self) -> Result<()> {
+        if let Tx::Sqlite(import) = self.tx {
+            return off_the_async_workers(|| import.rollback());
+        }
+        self.postgres().await?;
+        if let Tx::Postgres(tx) = self.tx {
+            tx.rollback().await?;
         }
         Ok(())
     }
@@ -391,10 +432,12 @@ fn json_array<T: serde::Serialize + ?Sized>(values: &T) -> String {
 }
 
 /// `COPY student (…) FROM STDIN`: new students straight into the table, ids from its sequence.
-async fn copy_creates(tx: &mut Transaction<'static, Postgres>, write: &ImportWrite<'_>, now: i64) -> Result<u64> {
-    if write.creates.is_empty() {
-        return Ok(0);
-    }
+fn creates_copy_statement() -> String {
+    format!("COPY student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) FROM STDIN")
+}
+
+/// The new students of `write`, as the data of [`creates_copy_statement`].
+fn copy_data_of_creates(write: &ImportWrite<'_>, now: i64) -> Vec<u8> {
     let (model, execution) = (Some(write.import_model), write.execution_id);
     let mut data = Vec::with_capacity(write.creates.len() * 400);
     for new in &write.creates {
@@ -402,9 +445,47 @@ async fn copy_creates(tx: &mut Transaction<'static, Postgres>, write: &ImportWri
         bind_student!(row, push_bind, new.record, new.fingerprint, model, execution);
         row.push_bind(now).push_bind(now).end();
     }
-    let statement =
-        format!("COPY student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) FROM STDIN");
-    copy_in(tx, &statement, data).await
+    data
+}
+
+/// One `COPY` of new students fed slice by slice: a task of its own holds the transaction
+/// while the COPY is open, and hands it back when the COPY ends.
+///
+/// Dropped without [`StudentLoad::finish`] (an import that stops), the task ends the COPY and
+/// drops the transaction, which rolls it back.
+struct StudentLoad {
+    slices: tokio::sync::mpsc::Sender<Vec<u8>>,
+    task: tokio::task::JoinHandle<Result<Transaction<'static, Postgres>>>,
+}
+
+impl StudentLoad {
+    /// Two slices may wait while the server loads a third: enough to keep it busy, a few
+    /// megabytes of memory.
+    const SLICES_WAITING: usize = 2;
+
+    fn start(mut tx: Transaction<'static, Postgres>) -> StudentLoad {
+        let (slices, mut received) = tokio::sync::mpsc::channel::<Vec<u8>>(Self::SLICES_WAITING);
+        let task = tokio::spawn(async move {
+            let mut copy = tx.copy_in_raw(&creates_copy_statement()).await?;
+            while let Some(data) = received.recv().await {
+                copy.send(data).await?;
+            }
+            copy.finish().await?;
+            Ok(tx)
+        });
+        StudentLoad { slices, task }
+    }
+
+    /// Queues a slice's data; `false` when the load has already stopped on an error.
+    async fn send(&self, data: Vec<u8>) -> bool {
+        data.is_empty() || self.slices.send(data).await.is_ok()
+    }
+
+    /// Ends the COPY; the transaction, or why the load failed.
+    async fn finish(self) -> Result<Transaction<'static, Postgres>> {
+        drop(self.slices);
+        self.task.await.map_err(|join| DbError::Unavailable(format!("chargement des étudiants interrompu : {join}")))?
+    }
 }
 
 /// Changed students: `COPY` into a staging table dropped at commit, then one set-based UPDATE.
@@ -437,6 +518,9 @@ async fn copy_updates(tx: &mut Transaction<'static, Postgres>, write: &ImportWri
 }
 
 async fn copy_in(tx: &mut Transaction<'static, Postgres>, statement: &str, data: Vec<u8>) -> Result<u64> {
+    if data.is_empty() {
+        return Ok(0);
+    }
     let mut copy = tx.copy_in_raw(statement).await?;
     copy.send(data).await?;
     Ok(copy.finish().await?)

@@ -4,15 +4,22 @@
 use calcium_core::student::{Fingerprint, Ine, StudentId};
 use calcium_store::KnownIne;
 
-/// Every INE the base held when the import began, with its student's id and fingerprint, sorted
-/// (32 bytes a student, read in one index scan). A line whose INE one student holds, with the
+use crate::row::ParsedRow;
+
+/// Every INE the base held when the import began, with its student's id and fingerprint (about
+/// 32 bytes a student, read in one index scan). A line whose INE one student holds, with the
 /// same fingerprint, says exactly what is stored: that student, unchanged.
 ///
 /// Students the import itself writes later do not show here, and need not: any INE the import
 /// writes comes from an earlier accepted line, and a second line with that INE is
 /// DUPLICATE_IN_FILE whatever the base holds.
 #[derive(Debug, Default)]
-pub struct KnownInes(Vec<KnownIne>);
+pub struct KnownInes {
+    /// Sorted; apart from the students so that a binary search walks 8-byte steps.
+    ines: Vec<u64>,
+    /// `students[i]` holds `ines[i]`.
+    students: Vec<(StudentId, Option<Fingerprint>)>,
+}
 
 /// What the known INEs tell of a line's INE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,28 +35,34 @@ pub enum InBase {
 impl KnownInes {
     pub fn new(mut known: Vec<KnownIne>) -> KnownInes {
         known.sort_unstable_by_key(|known| known.ine);
-        known.shrink_to_fit();
-        KnownInes(known)
+        KnownInes {
+            ines: known.iter().map(|known| known.ine).collect(),
+            students: known.iter().map(|known| (known.id, known.fingerprint)).collect(),
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.ines.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.ines.is_empty()
     }
 
     pub fn status(&self, ine: &Ine, fingerprint: Fingerprint) -> InBase {
         let packed = ine.packed();
-        let start = self.0.partition_point(|known| known.ine < packed);
-        let holders = &self.0[start..];
-        let holders = &holders[..holders.partition_point(|known| known.ine == packed)];
+        let start = self.ines.partition_point(|&known| known < packed);
+        let holders = self.ines[start..].iter().take(2).take_while(|&&known| known == packed).count();
         match holders {
-            [] => InBase::Absent,
-            [one] if one.fingerprint == Some(fingerprint) => InBase::Unchanged(one.id),
+            0 => InBase::Absent,
+            1 if self.students[start].1 == Some(fingerprint) => InBase::Unchanged(self.students[start].0),
             _ => InBase::ToLookUp,
         }
+    }
+
+    /// [`KnownInes::status`] of each row's INE (`None` for a row without INE), in row order.
+    pub fn statuses(&self, rows: &[ParsedRow]) -> Vec<Option<InBase>> {
+        rows.iter().map(|row| row.record.cod_nne.as_ref().map(|ine| self.status(ine, row.fingerprint))).collect()
     }
 }
 

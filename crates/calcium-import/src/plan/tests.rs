@@ -341,13 +341,14 @@ fn on_an_empty_base_later_slices_need_no_look_up_of_what_earlier_slices_wrote() 
 /// what [`ines_to_look_up`] and [`keys_to_look_up`] ask for, with the records they need.
 fn looked_up(students: &[Student], rows: &[ParsedRow], known: &KnownInes) -> Existing {
     let everything = base(students);
+    let statuses = known.statuses(rows);
     let mut existing = Existing::default();
-    for ine in ines_to_look_up(rows, known) {
+    for ine in ines_to_look_up(rows, &statuses) {
         if let Some(found) = everything.by_ine.get(ine) {
             existing.by_ine.insert(ine.to_owned(), found.clone());
         }
     }
-    for key in keys_to_look_up(rows, known, &existing) {
+    for key in keys_to_look_up(rows, &statuses, &existing) {
         if let Some(found) = everything.by_secondary_key.get(&key) {
             existing.by_secondary_key.insert(key, found.clone());
         }

@@ -313,3 +313,15 @@ fn a_model_link_error_names_the_ine_and_the_cause() {
         "Erreur lors de la mise à jour (modele importation) de : ligne 12 => x"
     );
 }
+
+#[test]
+fn a_nul_character_in_any_cell_refuses_the_line_and_shows_where() {
+    check(
+        &line(&[("ADR1", "1 rue\0 de la Paix")]),
+        (RowErrorKind::InvalidField, INE, "Valeur invalide pour ADR1 à la ligne 12 : 1 rue\u{FFFD} de la Paix"),
+    );
+    check(
+        &line(&[("NOM", "\0")]),
+        (RowErrorKind::InvalidField, INE, "Valeur invalide pour NOM à la ligne 12 : \u{FFFD}"),
+    );
+}
