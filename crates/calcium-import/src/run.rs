@@ -10,9 +10,7 @@ use std::time::{Duration, Instant};
 
 use calcium_core::reference::NomenclatureKind;
 use calcium_core::student::{StudentId, StudentRecord};
-use calcium_store::{
-    DbError, FileKind, ImportMode, ImportModel, ImportSession, ImportWrite, NewProducedFile, RecordToWrite, Store,
-};
+use calcium_store::{DbError, FileKind, ImportMode, ImportModel, ImportSession, NewProducedFile, SliceWrite, Store};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -337,42 +335,40 @@ async fn apply_slice(
     for error in std::mem::take(&mut slice.rejected) {
         entries.push((error.line, Vec::new(), LogEntry::Rejected(error)));
     }
-    let mut planned = Vec::with_capacity(slice.rows.len());
+    let (mut creates, mut updates) = (Vec::new(), Vec::new());
     for mut row in std::mem::take(&mut slice.rows) {
         let warnings = std::mem::take(&mut row.warnings);
-        planned.push((planner.plan_row(row, &existing), warnings));
-    }
-    let (mut creates, mut updates) = (Vec::new(), Vec::new());
-    for (step, _) in &planned {
-        match &step.action {
-            Action::Create { record, fingerprint } => creates.push(RecordToWrite { record, fingerprint: *fingerprint }),
-            Action::Update { id, record } => updates.push((*id, RecordToWrite::from(record))),
-            Action::Unchanged(_) | Action::Rejected(_) => {}
-        }
-    }
-    let nothing_to_write = creates.is_empty() && updates.is_empty();
-    timings.planning += started.elapsed();
-    let started = Instant::now();
-    if !options.dry_run && !nothing_to_write {
-        let write = ImportWrite {
-            creates,
-            updates,
-            import_model: &options.model.code,
-            execution_id: options.execution_id,
-            now: options.started_at,
-        };
-        session.write(&write).await?;
-    }
-    timings.writing += started.elapsed();
-    for (step, warnings) in planned {
+        let step = planner.plan_row(row, &existing);
+        // The log names the student now: the record itself goes to the base.
         let entry = match step.action {
-            Action::Create { record, .. } => LogEntry::Created { who: who(&record) },
-            Action::Update { id, record } => LogEntry::Updated { id, who: who(&record) },
+            Action::Create { record, fingerprint } => {
+                let who = who(&record);
+                creates.push((record, fingerprint));
+                LogEntry::Created { who }
+            }
+            Action::Update { id, record } => {
+                let who = who(&record);
+                updates.push((id, record));
+                LogEntry::Updated { id, who }
+            }
             Action::Unchanged(id) => LogEntry::Unchanged(id),
             Action::Rejected(error) => LogEntry::Rejected(error),
         };
         entries.push((step.line, warnings, entry));
     }
+    timings.planning += started.elapsed();
+    let started = Instant::now();
+    if !options.dry_run && !(creates.is_empty() && updates.is_empty()) {
+        let write = SliceWrite {
+            creates,
+            updates,
+            import_model: options.model.code.clone(),
+            execution_id: options.execution_id,
+            now: options.started_at,
+        };
+        session.queue(write).await?;
+    }
+    timings.writing += started.elapsed();
     entries.sort_by_key(|(line, _, _)| *line);
     let rejected_raw = entries
         .iter()

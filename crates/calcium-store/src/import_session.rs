@@ -22,7 +22,7 @@ use self::sqlite::SqliteImport;
 
 use crate::copy_text::CopyRow;
 use crate::students::{
-    ImportWrite, KEY_AND_PROVENANCE_COLUMNS, RECORD_COLUMNS, RawStudent, bind_student, select_student,
+    ImportWrite, KEY_AND_PROVENANCE_COLUMNS, RECORD_COLUMNS, RawStudent, SliceWrite, bind_student, select_student,
 };
 use crate::types::{DbDate, to_millis};
 use crate::{Backend, DbError, Result, Store};
@@ -95,6 +95,9 @@ const MATCH_COLUMNS: &str = "s.id, s.cod_nne, s.nom_key, s.prenom_key, s.datenai
 
 enum Tx {
     Sqlite(SqliteImport),
+    /// A slice handed over by [`ImportSession::queue`], being written on a blocking thread,
+    /// which gives the connection back with the outcome.
+    SqliteWriting(tokio::task::JoinHandle<(SqliteImport, Result<(u64, u64)>)>),
     Postgres(Transaction<'static, Postgres>),
     /// A first import on PostgreSQL while its new students stream in ([`StudentLoad`]).
     PostgresLoading(StudentLoad),
@@ -115,7 +118,7 @@ pub struct ImportSession {
 impl std::fmt::Debug for ImportSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let backend = match self.tx {
-            Tx::Sqlite(_) => "sqlite",
+            Tx::Sqlite(_) | Tx::SqliteWriting(_) => "sqlite",
             Tx::Postgres(_) | Tx::PostgresLoading(_) | Tx::Ended => "postgres",
         };
         f.debug_struct("ImportSession").field("backend", &backend).finish()
@@ -215,10 +218,11 @@ impl ImportSession {
     /// each. 32 bytes a student.
     pub async fn known_ines(&mut self) -> Result<Vec<KnownIne>> {
         use futures_util::TryStreamExt as _;
+        self.settle().await?;
         if let Tx::Sqlite(import) = &self.tx {
             return off_the_async_workers(|| import.known_ines());
         }
-        let tx = self.postgres().await?;
+        let tx = self.postgres()?;
         let mut rows = sqlx::query_as::<_, (String, i64, Option<i64>)>(KNOWN_INES).fetch(&mut **tx);
         let mut known = Vec::new();
         while let Some((cod_nne, id, fingerprint)) = rows.try_next().await? {
@@ -232,11 +236,12 @@ impl ImportSession {
         if ines.is_empty() {
             return Ok(Vec::new());
         }
+        self.settle().await?;
         let raws: Vec<RawMatch> = if let Tx::Sqlite(import) = &self.tx {
             off_the_async_workers(|| import.matches_by_ines(ines))?
         } else {
             let sql = format!("SELECT {MATCH_COLUMNS} FROM student AS s WHERE s.cod_nne = ANY($1)");
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ines).fetch_all(&mut **self.postgres().await?).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ines).fetch_all(&mut **self.postgres()?).await?
         };
         raws.into_iter().map(StudentMatch::try_from).collect()
     }
@@ -246,6 +251,7 @@ impl ImportSession {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
+        self.settle().await?;
         let dates: Vec<String> = keys.iter().map(|k| k.birth_date.date().to_string()).collect();
         let raws: Vec<RawMatch> = if let Tx::Sqlite(import) = &self.tx {
             let tuples: Vec<[&str; 4]> = keys
@@ -270,7 +276,7 @@ impl ImportSession {
                     .bind(prenoms)
                     .bind(&dates)
                     .bind(nationalities)
-                    .fetch_all(&mut **self.postgres().await?)
+                    .fetch_all(&mut **self.postgres()?)
                     .await?
             }
         };
@@ -282,61 +288,93 @@ impl ImportSession {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        self.settle().await?;
         let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
         let raws: Vec<RawStudent> = if let Tx::Sqlite(import) = &self.tx {
             off_the_async_workers(|| import.students_by_ids(&ids))?
         } else {
             let sql = format!("{} WHERE id = ANY($1)", select_student());
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&ids).fetch_all(&mut **self.postgres().await?).await?
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(&ids).fetch_all(&mut **self.postgres()?).await?
         };
         raws.into_iter().map(Student::try_from).collect()
     }
 
-    /// Writes a slice of the import: new students, then changed ones. Returns (created, updated).
-    ///
-    /// On PostgreSQL, the new students of a first import stream into one COPY that stays open
-    /// from slice to slice ([`StudentLoad`]): the server loads a slice while the next one is read
-    /// and planned. A COPY holds the connection, so anything else asked of the session (a
-    /// look-up, an update, the commit) ends it first; a first import asks nothing else.
+    /// Writes new students, then changed ones, and waits. Returns (created, updated).
     pub async fn write(&mut self, write: &ImportWrite<'_>) -> Result<(u64, u64)> {
+        self.settle().await?;
         if let Tx::Sqlite(import) = &self.tx {
             return off_the_async_workers(|| import.write(write));
         }
         let now = to_millis(write.now);
-        if self.started_empty && write.updates.is_empty() {
-            let data = copy_data_of_creates(write, now);
-            if let Tx::Postgres(_) = self.tx
-                && let Tx::Postgres(tx) = std::mem::replace(&mut self.tx, Tx::Ended)
-            {
-                self.tx = Tx::PostgresLoading(StudentLoad::start(tx));
-            }
-            if let Tx::PostgresLoading(load) = &mut self.tx
-                && load.send(data).await
-            {
-                return Ok((write.creates.len() as u64, 0));
-            }
-            // The load stopped on an error, which ending it tells.
-            self.postgres().await?;
-            return Err(DbError::Unavailable("le chargement des nouveaux étudiants s'est arrêté".to_owned()));
-        }
-        let tx = self.postgres().await?;
+        let tx = self.postgres()?;
         let created = copy_in(tx, &creates_copy_statement(), copy_data_of_creates(write, now)).await?;
         let updated = copy_updates(tx, write, now).await?;
         Ok((created, updated))
     }
 
-    /// The PostgreSQL transaction, once a streaming load into it (if any) has ended.
-    async fn postgres(&mut self) -> Result<&mut Transaction<'static, Postgres>> {
-        if let Tx::PostgresLoading(_) = self.tx
-            && let Tx::PostgresLoading(load) = std::mem::replace(&mut self.tx, Tx::Ended)
+    /// Hands a slice's writes over and returns while the base writes them, so that the import
+    /// reads and plans the next slice meanwhile. A failure is told by the next call on the
+    /// session (at the latest, the commit), and costs the whole import as any other.
+    ///
+    /// SQLite writes the slice on a blocking thread that holds the connection meanwhile. On
+    /// PostgreSQL, the new students of a first import stream into one COPY that stays open from
+    /// slice to slice ([`StudentLoad`]); a COPY holds the connection, so anything else asked of
+    /// the session ends it first (a first import asks nothing else); other writes are awaited.
+    pub async fn queue(&mut self, write: SliceWrite) -> Result<()> {
+        if self.started_empty && write.updates.is_empty() && matches!(self.tx, Tx::Postgres(_) | Tx::PostgresLoading(_))
         {
-            self.tx = Tx::Postgres(load.finish().await?);
+            if let Tx::Postgres(_) = self.tx
+                && let Tx::Postgres(tx) = std::mem::replace(&mut self.tx, Tx::Ended)
+            {
+                self.tx = Tx::PostgresLoading(StudentLoad::start(tx));
+            }
+            if let Tx::PostgresLoading(load) = &self.tx
+                && load.send(write).await
+            {
+                return Ok(());
+            }
+            // The load stopped on an error, which ending it tells.
+            self.settle().await?;
+            return Err(DbError::Unavailable("le chargement des nouveaux étudiants s'est arrêté".to_owned()));
         }
+        self.settle().await?;
+        if let Tx::Sqlite(_) = self.tx
+            && let Tx::Sqlite(import) = std::mem::replace(&mut self.tx, Tx::Ended)
+        {
+            self.tx = Tx::SqliteWriting(tokio::task::spawn_blocking(move || {
+                let written = import.write(&write.as_import_write());
+                (import, written)
+            }));
+            return Ok(());
+        }
+        self.write(&write.as_import_write()).await.map(drop)
+    }
+
+    /// Waits for the writes [`ImportSession::queue`] handed over, and tells the first failure
+    /// among them.
+    async fn settle(&mut self) -> Result<()> {
+        match std::mem::replace(&mut self.tx, Tx::Ended) {
+            Tx::SqliteWriting(task) => {
+                let (import, written) = task.await.map_err(|join| stopped_writing(&join))?;
+                self.tx = Tx::Sqlite(import);
+                written.map(drop)
+            }
+            Tx::PostgresLoading(load) => {
+                self.tx = Tx::Postgres(load.finish().await?);
+                Ok(())
+            }
+            settled => {
+                self.tx = settled;
+                Ok(())
+            }
+        }
+    }
+
+    /// The PostgreSQL transaction (after [`ImportSession::settle`]).
+    fn postgres(&mut self) -> Result<&mut Transaction<'static, Postgres>> {
         match &mut self.tx {
             Tx::Postgres(tx) => Ok(tx),
-            Tx::Sqlite(_) | Tx::PostgresLoading(_) | Tx::Ended => {
-                Err(DbError::Unavailable("la transaction de l'import est déjà terminée".to_owned()))
-            }
+            _ => Err(DbError::Unavailable("la transaction de l'import est déjà terminée".to_owned())),
         }
     }
 
@@ -346,6 +384,7 @@ impl ImportSession {
     /// very run, nor a reaper; without this, a run longer than its lease would come out of the
     /// commit with a stale heartbeat and be taken for dead, its import done but its end lost.
     pub async fn commit(mut self, execution: Option<i64>) -> Result<()> {
+        self.settle().await?;
         let rebuild = std::mem::take(&mut self.rebuild_before_commit);
         if let Tx::Sqlite(import) = self.tx {
             return off_the_async_workers(|| {
@@ -353,7 +392,7 @@ impl ImportSession {
                 import.commit(execution)
             });
         }
-        let tx = self.postgres().await?;
+        let tx = self.postgres()?;
         for statement in rebuild {
             sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut **tx).await?;
         }
@@ -369,7 +408,9 @@ impl ImportSession {
     async fn set_aside(&mut self) -> Result<Vec<String>> {
         let (drops, rebuilds): (Vec<String>, Vec<String>) = match &mut self.tx {
             Tx::Sqlite(import) => off_the_async_workers(|| import.student_indexes())?.into_iter().unzip(),
-            Tx::PostgresLoading(_) | Tx::Ended => unreachable!("set aside when the session begins"),
+            Tx::SqliteWriting(_) | Tx::PostgresLoading(_) | Tx::Ended => {
+                unreachable!("set aside when the session begins")
+            }
             Tx::Postgres(tx) => {
                 let indexes: Vec<(String, String)> = sqlx::query_as(
                     "SELECT format('DROP INDEX %I', c.relname), pg_get_indexdef(i.indexrelid) \
@@ -391,7 +432,9 @@ impl ImportSession {
         };
         match &mut self.tx {
             Tx::Sqlite(import) => off_the_async_workers(|| import.execute_all(&drops))?,
-            Tx::PostgresLoading(_) | Tx::Ended => unreachable!("set aside when the session begins"),
+            Tx::SqliteWriting(_) | Tx::PostgresLoading(_) | Tx::Ended => {
+                unreachable!("set aside when the session begins")
+            }
             Tx::Postgres(tx) => {
                 for statement in drops {
                     sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut **tx).await?;
@@ -403,15 +446,20 @@ impl ImportSession {
 
     /// Leaves the base as it was (a dry run, or an import that stopped).
     pub async fn rollback(mut self) -> Result<()> {
-        if let Tx::Sqlite(import) = self.tx {
-            return off_the_async_workers(|| import.rollback());
+        // A write that failed meanwhile changes nothing: everything goes.
+        let _ = self.settle().await;
+        match self.tx {
+            Tx::Sqlite(import) => off_the_async_workers(|| import.rollback()),
+            Tx::Postgres(tx) => Ok(tx.rollback().await?),
+            // Gone with its task: dropping a transaction rolls it back.
+            Tx::SqliteWriting(_) | Tx::PostgresLoading(_) | Tx::Ended => Ok(()),
         }
-        self.postgres().await?;
-        if let Tx::Postgres(tx) = self.tx {
-            tx.rollback().await?;
-        }
-        Ok(())
     }
+}
+
+/// A task writing the import that ended without its answer (it panicked).
+fn stopped_writing(join: &tokio::task::JoinError) -> DbError {
+    DbError::Unavailable(format!("écriture de l'import interrompue : {join}"))
 }
 
 /// Runs blocking work (the SQLite connection's calls) without stalling the other tasks of a
@@ -454,7 +502,7 @@ fn copy_data_of_creates(write: &ImportWrite<'_>, now: i64) -> Vec<u8> {
 /// Dropped without [`StudentLoad::finish`] (an import that stops), the task ends the COPY and
 /// drops the transaction, which rolls it back.
 struct StudentLoad {
-    slices: tokio::sync::mpsc::Sender<Vec<u8>>,
+    slices: tokio::sync::mpsc::Sender<SliceWrite>,
     task: tokio::task::JoinHandle<Result<Transaction<'static, Postgres>>>,
 }
 
@@ -464,11 +512,12 @@ impl StudentLoad {
     const SLICES_WAITING: usize = 2;
 
     fn start(mut tx: Transaction<'static, Postgres>) -> StudentLoad {
-        let (slices, mut received) = tokio::sync::mpsc::channel::<Vec<u8>>(Self::SLICES_WAITING);
+        let (slices, mut received) = tokio::sync::mpsc::channel::<SliceWrite>(Self::SLICES_WAITING);
         let task = tokio::spawn(async move {
             let mut copy = tx.copy_in_raw(&creates_copy_statement()).await?;
-            while let Some(data) = received.recv().await {
-                copy.send(data).await?;
+            while let Some(write) = received.recv().await {
+                let write = write.as_import_write();
+                copy.send(copy_data_of_creates(&write, to_millis(write.now))).await?;
             }
             copy.finish().await?;
             Ok(tx)
@@ -476,15 +525,15 @@ impl StudentLoad {
         StudentLoad { slices, task }
     }
 
-    /// Queues a slice's data; `false` when the load has already stopped on an error.
-    async fn send(&self, data: Vec<u8>) -> bool {
-        data.is_empty() || self.slices.send(data).await.is_ok()
+    /// Queues a slice's new students; `false` when the load has already stopped on an error.
+    async fn send(&self, write: SliceWrite) -> bool {
+        write.creates.is_empty() || self.slices.send(write).await.is_ok()
     }
 
     /// Ends the COPY; the transaction, or why the load failed.
     async fn finish(self) -> Result<Transaction<'static, Postgres>> {
         drop(self.slices);
-        self.task.await.map_err(|join| DbError::Unavailable(format!("chargement des étudiants interrompu : {join}")))?
+        self.task.await.map_err(|join| stopped_writing(&join))?
     }
 }
 

@@ -54,7 +54,7 @@ pub use relance_letters::{
     LetterCandidate, LetterState, LetterStudent, LetterToList, NewLetter, PendingMail, RelanceFilter, RelanceOverview,
 };
 pub use scheduling::{InstanceRow, LaunchRequest, OccurrenceClaim, ReapedExecution};
-pub use students::{ImportWrite, RecordToWrite, StudentQuery};
+pub use students::{ImportWrite, RecordToWrite, SliceWrite, StudentQuery};
 pub use users::{NewUser, SessionRow, UserId, UserRow};
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;

@@ -33,6 +33,34 @@ pub struct ImportWrite<'a> {
     pub now: Timestamp,
 }
 
+/// A slice of an import's writes, owned, so that the base writes it while the import goes on
+/// ([`crate::ImportSession::queue`]). New students carry the fingerprint their line was parsed
+/// with; changed ones get theirs from whoever writes them.
+#[derive(Debug)]
+pub struct SliceWrite {
+    pub creates: Vec<(StudentRecord, Fingerprint)>,
+    pub updates: Vec<(StudentId, StudentRecord)>,
+    pub import_model: String,
+    pub execution_id: Option<i64>,
+    pub now: Timestamp,
+}
+
+impl SliceWrite {
+    pub fn as_import_write(&self) -> ImportWrite<'_> {
+        ImportWrite {
+            creates: self
+                .creates
+                .iter()
+                .map(|(record, fingerprint)| RecordToWrite { record, fingerprint: *fingerprint })
+                .collect(),
+            updates: self.updates.iter().map(|(id, record)| (*id, RecordToWrite::from(record))).collect(),
+            import_model: &self.import_model,
+            execution_id: self.execution_id,
+            now: self.now,
+        }
+    }
+}
+
 /// A record an import writes, with its fingerprint ([`Fingerprint::of`] the record). The
 /// import computed it when it parsed the line and must not pay for it twice.
 #[derive(Debug, Clone, Copy)]

@@ -608,20 +608,18 @@ async fn a_first_import_the_base_refuses_midway_leaves_nothing() {
         // slice was sent, which must cost the whole import and nothing else.
         let mut refused = record("Faure", "Noël", date(2002, 12, 25));
         refused.adr1 = Some("bât.\0B".to_owned());
-        fn write(record: &StudentRecord) -> calcium_store::ImportWrite<'_> {
-            calcium_store::ImportWrite {
-                creates: vec![record.into()],
-                updates: Vec::new(),
-                import_model: "APOGEE",
-                execution_id: None,
-                now: now(),
-            }
-        }
+        let slice = |record: &StudentRecord| calcium_store::SliceWrite {
+            creates: vec![(record.clone(), Fingerprint::of(record))],
+            updates: Vec::new(),
+            import_model: "APOGEE".to_owned(),
+            execution_id: None,
+            now: now(),
+        };
         let mut session = store.begin_import(ImportMode::Write).await.unwrap();
         assert!(session.started_empty());
-        session.write(&write(&good)).await.unwrap();
-        let outcome = match session.write(&write(&refused)).await {
-            Ok(_) => session.write(&write(&good)).await.map(|_| session),
+        session.queue(slice(&good)).await.unwrap();
+        let outcome = match session.queue(slice(&refused)).await {
+            Ok(()) => session.queue(slice(&good)).await.map(|()| session),
             Err(error) => Err(error),
         };
         let committed = match outcome {
