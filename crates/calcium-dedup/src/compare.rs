@@ -3,6 +3,7 @@
 //! "different", or nothing when one side is empty. The scoring model gives each level a
 //! weight; the reasons shown to the reviewer are read from the same levels.
 
+use crate::identifier::{NO_ID, PackedId, one_slip_apart};
 use crate::identity::{NONE, Prepared, Record, Sym};
 use crate::similarity::{jaro_winkler, within_one_edit};
 
@@ -152,8 +153,8 @@ pub(crate) fn compare(data: &Prepared, a: &Record, b: &Record) -> Comparison {
             compare_births(a, b),
             if a.sex == 0 || b.sex == 0 { NULL } else { equality(u32::from(a.sex), u32::from(b.sex)) },
             equality(a.nationality, b.nationality),
-            compare_identifiers(data, a.ine, b.ine),
-            compare_identifiers(data, a.nni, b.nni),
+            compare_identifiers(a.ine, b.ine),
+            compare_identifiers(a.nni, b.nni),
             // Two addresses in different postcodes are not one address mistyped: no need to
             // read them (a string comparison is most of a comparison's cost).
             if postcode == plain::DIFFERENT && a.address != b.address {
@@ -163,7 +164,11 @@ pub(crate) fn compare(data: &Prepared, a: &Record, b: &Record) -> Comparison {
             },
             postcode,
             compare_texts(data, a.commune, b.commune),
-            equality(a.mail, b.mail),
+            match (a.mail, b.mail) {
+                (NO_ID, _) | (_, NO_ID) => NULL,
+                (x, y) if x == y => plain::EQUAL,
+                _ => plain::DIFFERENT,
+            },
         ],
         nom_similarity: nom_similarity as f32,
         prenom_similarity: prenom_similarity as f32,
@@ -300,11 +305,11 @@ fn compare_births(a: &Record, b: &Record) -> Level {
     birth::DIFFERENT
 }
 
-fn compare_identifiers(data: &Prepared, a: Sym, b: Sym) -> Level {
+fn compare_identifiers(a: PackedId, b: PackedId) -> Level {
     match (a, b) {
-        (NONE, _) | (_, NONE) => NULL,
+        (NO_ID, _) | (_, NO_ID) => NULL,
         (a, b) if a == b => identifier::EQUAL,
-        (a, b) if within_one_edit(data.text(a), data.text(b)) => identifier::ONE_SLIP,
+        (a, b) if one_slip_apart(a, b) => identifier::ONE_SLIP,
         _ => identifier::DIFFERENT,
     }
 }
