@@ -22,6 +22,7 @@
 //! purging): neighbours in a town of a thousand homonym-free students are strangers.
 //! The sets of new pairs are sorted key by key and merged into the candidates.
 
+use crate::identifier::NO_ID;
 use crate::identity::{NONE, Prepared, Record, Sym};
 
 /// Blocks up to this size give all their pairs.
@@ -251,15 +252,15 @@ fn keys_of(key: Key, data: &Prepared, r: &Record, mut emit: impl FnMut(u64)) {
                 Key::Nni => r.nni,
                 _ => r.mail,
             };
-            if value != crate::identifier::NO_ID {
+            if value != NO_ID {
                 emit(hash(&[tag, value]));
             }
         }
         Key::PostcodeAndYear | Key::PostcodeAndDay => {
             let (Some(birth), Some((low, high))) = (r.birth(), unordered_day_month(r)) else { return };
-            if r.postcode != NONE {
+            if r.postcode != NO_ID {
                 let date = if key == Key::PostcodeAndYear { (u64::from(birth.year), 0) } else { (low, high) };
-                emit(hash(&[tag, u64::from(r.postcode), date.0, date.1]));
+                emit(hash(&[tag, r.postcode, date.0, date.1]));
             }
         }
         Key::NamesOnly => {
@@ -275,23 +276,23 @@ fn keys_of(key: Key, data: &Prepared, r: &Record, mut emit: impl FnMut(u64)) {
             emit(hash(&[tag, u64::from(birth.year), low, high]));
         }
         Key::PostcodeAndStart => {
-            if r.postcode == NONE {
+            if r.postcode == NO_ID {
                 return;
             }
             let starts = [start(data, r.nom), start(data, r.prenom)];
             for (i, &letters) in starts.iter().enumerate() {
                 if letters != 0 && !starts[..i].contains(&letters) {
-                    emit(hash(&[tag, u64::from(r.postcode), letters]));
+                    emit(hash(&[tag, r.postcode, letters]));
                 }
             }
         }
         Key::PostcodeAndName => {
-            if r.postcode == NONE {
+            if r.postcode == NO_ID {
                 return;
             }
             for code in [r.nom_code, r.prenom_code] {
                 if code != NONE {
-                    emit(hash(&[tag, u64::from(r.postcode), u64::from(code)]));
+                    emit(hash(&[tag, r.postcode, u64::from(code)]));
                 }
             }
         }

@@ -149,7 +149,7 @@ pub(crate) struct Record {
     pub(crate) ine: PackedId,
     pub(crate) nni: PackedId,
     pub(crate) address: Sym,
-    pub(crate) postcode: Sym,
+    pub(crate) postcode: PackedId,
     pub(crate) commune: Sym,
     pub(crate) mail: PackedId,
 }
@@ -254,7 +254,7 @@ impl Prepared {
             // The key (two last characters) only checks the 13 others.
             nni: pack_value(identity.nni.as_deref().map(|n| n.trim()).map(|n| n.get(..13).unwrap_or(n))),
             address: self.intern_name(identity.address.as_deref()),
-            postcode: self.intern_value(identity.postcode.as_deref()),
+            postcode: pack_value(identity.postcode.as_deref()),
             commune: self.intern_name(identity.commune.as_deref()),
             mail: pack_value(identity.mail.as_deref()),
         };

@@ -26,8 +26,9 @@ use crate::identity::Prepared;
 const PRIOR_M: [&[f64]; FIELDS.len()] = [
     // Nom: equal, married name, particles/compound, one slip, alike, different.
     &[0.80, 0.04, 0.02, 0.08, 0.03, 0.03],
-    // Prénom: equal, compound/second first name, one slip, alike, different.
-    &[0.82, 0.05, 0.08, 0.03, 0.02],
+    // Prénom: equal, compound/second first name, one slip, alike, different, one's is the
+    // other's surname.
+    &[0.82, 0.05, 0.08, 0.03, 0.015, 0.005],
     // Birth date: equal, day/month swapped, one digit, year ± 1, two parts of three, different.
     &[0.86, 0.03, 0.05, 0.02, 0.03, 0.01],
     // Sex, nationality: equal, different.
@@ -36,9 +37,11 @@ const PRIOR_M: [&[f64]; FIELDS.len()] = [
     // INE, NNI: equal, one slip, different (re-issued, or typed wrong).
     &[0.80, 0.05, 0.15],
     &[0.88, 0.05, 0.07],
-    // Address, commune: equal, close, different; postcode, mail: equal, different.
+    // Address: equal, close, different.
     &[0.70, 0.10, 0.20],
-    &[0.80, 0.20],
+    // Postcode: equal, one digit typed wrong, different (a move).
+    &[0.78, 0.04, 0.18],
+    // Commune: equal, close, different; mail: equal, different.
     &[0.80, 0.08, 0.12],
     &[0.50, 0.50],
 ];
