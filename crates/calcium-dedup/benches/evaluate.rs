@@ -87,8 +87,10 @@ fn evaluate(name: &str, identities: &[Identity], truth: &[(u32, u32)], threshold
                 p.score, identities[p.a as usize], identities[p.b as usize], p.reasons
             );
         }
-        for &(a, b) in truth.iter().filter(|t| !found.contains(t)).take(15) {
-            println!("  FN {:?} | {:?}", identities[a as usize], identities[b as usize]);
+        let candidates: std::collections::HashSet<(u32, u32)> = outcome.candidates.iter().copied().collect();
+        for &(a, b) in truth.iter().filter(|t| !found.contains(t)).take(30) {
+            let blocked = if candidates.contains(&(a, b)) { "compared" } else { "not blocked" };
+            println!("  FN ({blocked}) {:?} | {:?}", identities[a as usize], identities[b as usize]);
         }
         println!("  model {:?}", outcome.model);
     }

@@ -9,23 +9,29 @@
 //! | INE, NNI, e-mail | anything else, when the identifier was kept |
 //! | postcode + phonetic code of nom or prénom | a wrong date and a typo together |
 //! | postcode + birth year, postcode + day and month, phonetic codes of both names alone | typos in both names, or a wrong date and a name typo |
+//! | birth date alone | typos in both names and a wrong postcode |
+//! | postcode + first two letters of nom or prénom | a wrong date and a typo that changes a phonetic code |
 //!
 //! Keys are multi-valued (NOM and NOMUSAGE both give keys). Each (key, record) entry is a
 //! 64-bit hash and a record number; sorting them puts each block together, so blocking is a
 //! sort and a scan. A block larger than [`MAX_BLOCK`] (a common name at a common postcode)
 //! is not paired exhaustively: its records are sorted by birth date and names and each is
 //! paired with its next [`WINDOW`] neighbours (sorted neighbourhood), which bounds the
-//! candidates per record whatever the size of the population. The postcode key, a safety net
-//! whose blocks are only useful when small, drops its large blocks instead (block purging):
-//! neighbours in a town of a thousand homonym-free students are strangers.
+//! candidates per record whatever the size of the population. The safety-net keys (postcode,
+//! names or date alone), whose blocks are only useful when small, drop their large blocks (block
+//! purging): neighbours in a town of a thousand homonym-free students are strangers.
+//! The sets of new pairs are sorted key by key and merged into the candidates.
 
+use crate::identifier::NO_ID;
 use crate::identity::{NONE, Prepared, Record, Sym};
 
 /// Blocks up to this size give all their pairs.
 pub const MAX_BLOCK: usize = 40;
 /// In a larger block, each record meets this many neighbours.
 pub const WINDOW: usize = 10;
-/// The safety-net keys (postcode, names without date) keep only blocks up to this size.
+/// The safety-net keys (postcode, names without date, date without name) keep only blocks up
+/// to this size: where they are small (a population spread over a century of birth dates,
+/// a rare name) they catch what the other keys miss, and elsewhere they cost nothing.
 pub const MAX_SAFETY_NET_BLOCK: usize = 12;
 
 /// The blocking keys, in the order of [`BlockingStats::per_key`].
@@ -41,9 +47,11 @@ pub enum Key {
     PostcodeAndYear,
     PostcodeAndDay,
     NamesOnly,
+    BirthOnly,
+    PostcodeAndStart,
 }
 
-pub const KEYS: [Key; 10] = [
+pub const KEYS: [Key; 12] = [
     Key::BirthAndName,
     Key::NamesAndYear,
     Key::NamesAndDay,
@@ -54,6 +62,8 @@ pub const KEYS: [Key; 10] = [
     Key::PostcodeAndYear,
     Key::PostcodeAndDay,
     Key::NamesOnly,
+    Key::BirthOnly,
+    Key::PostcodeAndStart,
 ];
 
 impl Key {
@@ -69,13 +79,23 @@ impl Key {
             Key::PostcodeAndYear => "code postal + année",
             Key::PostcodeAndDay => "code postal + jour et mois",
             Key::NamesOnly => "noms phonétiques seuls",
+            Key::BirthOnly => "date de naissance seule",
+            Key::PostcodeAndStart => "code postal + début d'un nom",
         }
     }
 
     /// Whether a large block of this key is dropped rather than walked by neighbourhood: the
     /// safety nets are worth their cost only in small blocks.
     fn is_safety_net(self) -> bool {
-        matches!(self, Key::PostcodeAndName | Key::PostcodeAndYear | Key::PostcodeAndDay | Key::NamesOnly)
+        matches!(
+            self,
+            Key::PostcodeAndName
+                | Key::PostcodeAndYear
+                | Key::PostcodeAndDay
+                | Key::NamesOnly
+                | Key::BirthOnly
+                | Key::PostcodeAndStart
+        )
     }
 }
 
@@ -92,25 +112,45 @@ pub struct BlockingStats {
 /// The distinct candidate pairs `(a, b)` with `a < b`, sorted, as `a << 32 | b`.
 pub(crate) fn candidates(data: &Prepared) -> (Vec<u64>, BlockingStats) {
     let mut pairs: Vec<u64> = Vec::new();
+    let mut new_pairs: Vec<u64> = Vec::new();
+    let mut merged: Vec<u64> = Vec::new();
     let mut stats = BlockingStats::default();
     let mut entries: Vec<(u64, u32)> = Vec::new();
     for key in KEYS {
         entries.clear();
         for (index, record) in data.records.iter().enumerate() {
             let index = index as u32;
-            keys_of(key, record, |hash| entries.push((hash, index)));
+            keys_of(key, data, record, |hash| entries.push((hash, index)));
         }
         entries.sort_unstable();
         entries.dedup();
-        let before = pairs.len();
-        let windowed = pair_blocks(data, &entries, key.is_safety_net(), &mut pairs);
-        stats.per_key.push((key, entries.len() as u64, (pairs.len() - before) as u64, windowed));
-        // Keep memory flat: fold duplicates away after each key.
-        pairs.sort_unstable();
-        pairs.dedup();
+        new_pairs.clear();
+        let windowed = pair_blocks(data, &entries, key.is_safety_net(), &mut new_pairs);
+        stats.per_key.push((key, entries.len() as u64, new_pairs.len() as u64, windowed));
+        // Keep memory flat: fold duplicates away after each key. Only the new pairs are
+        // sorted; the two sorted lists are then merged in one pass.
+        new_pairs.sort_unstable();
+        new_pairs.dedup();
+        merge_sorted(&pairs, &new_pairs, &mut merged);
+        std::mem::swap(&mut pairs, &mut merged);
     }
     stats.candidates = pairs.len() as u64;
     (pairs, stats)
+}
+
+/// The union of two sorted lists without repeats, into `out`.
+fn merge_sorted(x: &[u64], y: &[u64], out: &mut Vec<u64>) {
+    out.clear();
+    out.reserve(x.len() + y.len());
+    let (mut i, mut j) = (0, 0);
+    while i < x.len() && j < y.len() {
+        let (a, b) = (x[i], y[j]);
+        out.push(a.min(b));
+        i += usize::from(a <= b);
+        j += usize::from(b <= a);
+    }
+    out.extend_from_slice(&x[i..]);
+    out.extend_from_slice(&y[j..]);
 }
 
 fn pair_blocks(data: &Prepared, entries: &[(u64, u32)], safety_net: bool, pairs: &mut Vec<u64>) -> u64 {
@@ -177,7 +217,12 @@ fn sorted(x: Sym, y: Sym) -> (u64, u64) {
     (u64::from(x.min(y)), u64::from(x.max(y)))
 }
 
-fn keys_of(key: Key, r: &Record, mut emit: impl FnMut(u64)) {
+/// The first two letters of a name, as a number (0 for no name).
+fn start(data: &Prepared, name: Sym) -> u64 {
+    data.text(name).bytes().take(2).fold(0, |n, b| (n << 8) | u64::from(b))
+}
+
+fn keys_of(key: Key, data: &Prepared, r: &Record, mut emit: impl FnMut(u64)) {
     let tag = key as u64;
     let surnames = [r.nom_code, r.usage_code];
     match key {
@@ -207,15 +252,15 @@ fn keys_of(key: Key, r: &Record, mut emit: impl FnMut(u64)) {
                 Key::Nni => r.nni,
                 _ => r.mail,
             };
-            if value != NONE {
-                emit(hash(&[tag, u64::from(value)]));
+            if value != NO_ID {
+                emit(hash(&[tag, value]));
             }
         }
         Key::PostcodeAndYear | Key::PostcodeAndDay => {
             let (Some(birth), Some((low, high))) = (r.birth(), unordered_day_month(r)) else { return };
-            if r.postcode != NONE {
+            if r.postcode != NO_ID {
                 let date = if key == Key::PostcodeAndYear { (u64::from(birth.year), 0) } else { (low, high) };
-                emit(hash(&[tag, u64::from(r.postcode), date.0, date.1]));
+                emit(hash(&[tag, r.postcode, date.0, date.1]));
             }
         }
         Key::NamesOnly => {
@@ -226,13 +271,28 @@ fn keys_of(key: Key, r: &Record, mut emit: impl FnMut(u64)) {
                 }
             }
         }
+        Key::BirthOnly => {
+            let (Some(birth), Some((low, high))) = (r.birth(), unordered_day_month(r)) else { return };
+            emit(hash(&[tag, u64::from(birth.year), low, high]));
+        }
+        Key::PostcodeAndStart => {
+            if r.postcode == NO_ID {
+                return;
+            }
+            let starts = [start(data, r.nom), start(data, r.prenom)];
+            for (i, &letters) in starts.iter().enumerate() {
+                if letters != 0 && !starts[..i].contains(&letters) {
+                    emit(hash(&[tag, r.postcode, letters]));
+                }
+            }
+        }
         Key::PostcodeAndName => {
-            if r.postcode == NONE {
+            if r.postcode == NO_ID {
                 return;
             }
             for code in [r.nom_code, r.prenom_code] {
                 if code != NONE {
-                    emit(hash(&[tag, u64::from(r.postcode), u64::from(code)]));
+                    emit(hash(&[tag, r.postcode, u64::from(code)]));
                 }
             }
         }
@@ -271,6 +331,15 @@ mod tests {
         for variant in variants {
             assert_eq!(pairs_of(&[original.clone(), variant.clone()]), vec![(0, 1)], "{variant:?}");
         }
+    }
+
+    #[test]
+    fn merging_keeps_one_of_each_in_order() {
+        let mut out = Vec::new();
+        merge_sorted(&[1, 3, 5, 9], &[2, 3, 9, 10], &mut out);
+        assert_eq!(out, [1, 2, 3, 5, 9, 10]);
+        merge_sorted(&[], &[4], &mut out);
+        assert_eq!(out, [4]);
     }
 
     #[test]

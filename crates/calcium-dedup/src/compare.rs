@@ -3,6 +3,7 @@
 //! "different", or nothing when one side is empty. The scoring model gives each level a
 //! weight; the reasons shown to the reviewer are read from the same levels.
 
+use crate::identifier::{NO_ID, PackedId, one_slip_apart};
 use crate::identity::{NONE, Prepared, Record, Sym};
 use crate::similarity::{jaro_winkler, within_one_edit};
 
@@ -45,9 +46,9 @@ impl Field {
     pub(crate) fn levels(self) -> usize {
         match self {
             Field::Nom | Field::Birth => 6,
-            Field::Prenom => 5,
-            Field::Ine | Field::Nni | Field::Address | Field::Commune => 3,
-            Field::Sex | Field::Nationality | Field::Postcode | Field::Mail => 2,
+            Field::Prenom => 6,
+            Field::Ine | Field::Nni | Field::Postcode | Field::Address | Field::Commune => 3,
+            Field::Sex | Field::Nationality | Field::Mail => 2,
         }
     }
 }
@@ -72,6 +73,9 @@ pub(crate) mod prenom {
     pub(crate) const CLOSE: u8 = 2;
     pub(crate) const NEAR: u8 = 3;
     pub(crate) const DIFFERENT: u8 = 4;
+    /// Different, but the first name of one is (within a slip) the surname of the other: one
+    /// name typed into the wrong field, the other lost or replaced.
+    pub(crate) const CROSSED: u8 = 5;
 }
 
 /// Birth date levels.
@@ -85,7 +89,7 @@ pub(crate) mod birth {
     pub(crate) const DIFFERENT: u8 = 5;
 }
 
-/// Levels of identifiers (INE, NNI).
+/// Levels of identifiers (INE, NNI) and postcodes.
 pub(crate) mod identifier {
     pub(crate) const EQUAL: u8 = 0;
     pub(crate) const ONE_SLIP: u8 = 1;
@@ -99,7 +103,7 @@ pub(crate) mod text {
     pub(crate) const DIFFERENT: u8 = 2;
 }
 
-/// Levels of plain equality (sex, nationality, postcode, mail).
+/// Levels of plain equality (sex, nationality, mail).
 pub(crate) mod plain {
     pub(crate) const EQUAL: u8 = 0;
     pub(crate) const DIFFERENT: u8 = 1;
@@ -138,13 +142,18 @@ pub(crate) fn compare(data: &Prepared, a: &Record, b: &Record) -> Comparison {
     let (mut nom_level, nom_similarity, shared_nom) = compare_surnames(data, a, b);
     let (mut prenom_level, prenom_similarity) = compare_first_names(data, a, b);
     let mut swapped = false;
-    if nom_level >= nom::NEAR && prenom_level >= prenom::NEAR && names_swapped(data, a, b) {
-        swapped = true;
-        nom_level = nom::CLOSE;
-        prenom_level = prenom::CLOSE;
+    if nom_level >= nom::NEAR && prenom_level >= prenom::NEAR {
+        let (nom_is_prenom, prenom_is_nom) = crossed_names(data, a, b);
+        if nom_is_prenom && prenom_is_nom {
+            swapped = true;
+            nom_level = nom::CLOSE;
+            prenom_level = prenom::CLOSE;
+        } else if (nom_is_prenom || prenom_is_nom) && prenom_level == prenom::DIFFERENT {
+            prenom_level = prenom::CROSSED;
+        }
     }
     let shared_prenom = if prenom_level == prenom::EQUAL { a.prenom } else { NONE };
-    let postcode = equality(a.postcode, b.postcode);
+    let postcode = compare_identifiers(a.postcode, b.postcode);
     Comparison {
         levels: [
             nom_level,
@@ -152,18 +161,22 @@ pub(crate) fn compare(data: &Prepared, a: &Record, b: &Record) -> Comparison {
             compare_births(a, b),
             if a.sex == 0 || b.sex == 0 { NULL } else { equality(u32::from(a.sex), u32::from(b.sex)) },
             equality(a.nationality, b.nationality),
-            compare_identifiers(data, a.ine, b.ine),
-            compare_identifiers(data, a.nni, b.nni),
+            compare_identifiers(a.ine, b.ine),
+            compare_identifiers(a.nni, b.nni),
             // Two addresses in different postcodes are not one address mistyped: no need to
             // read them (a string comparison is most of a comparison's cost).
-            if postcode == plain::DIFFERENT && a.address != b.address {
+            if postcode == identifier::DIFFERENT && a.address != b.address {
                 if a.address == NONE || b.address == NONE { NULL } else { text::DIFFERENT }
             } else {
                 compare_texts(data, a.address, b.address)
             },
             postcode,
             compare_texts(data, a.commune, b.commune),
-            equality(a.mail, b.mail),
+            match (a.mail, b.mail) {
+                (NO_ID, _) | (_, NO_ID) => NULL,
+                (x, y) if x == y => plain::EQUAL,
+                _ => plain::DIFFERENT,
+            },
         ],
         nom_similarity: nom_similarity as f32,
         prenom_similarity: prenom_similarity as f32,
@@ -260,8 +273,8 @@ fn compare_first_names(data: &Prepared, a: &Record, b: &Record) -> (Level, f64) 
     (level, similarity)
 }
 
-/// Whether NOM of each is (within a slip) PRENOM1 of the other.
-fn names_swapped(data: &Prepared, a: &Record, b: &Record) -> bool {
+/// Whether NOM of `a` is (within a slip) PRENOM1 of `b`, and whether PRENOM1 of `a` is NOM of `b`.
+fn crossed_names(data: &Prepared, a: &Record, b: &Record) -> (bool, bool) {
     let alike = |x: Sym, y: Sym| {
         x != NONE
             && y != NONE
@@ -270,7 +283,7 @@ fn names_swapped(data: &Prepared, a: &Record, b: &Record) -> bool {
                 within_one_edit(x, y) || jaro_winkler(x, y) >= CLOSE_NAMES
             })
     };
-    alike(a.nom, b.prenom) && alike(a.prenom, b.nom)
+    (alike(a.nom, b.prenom), alike(a.prenom, b.nom))
 }
 
 fn compare_births(a: &Record, b: &Record) -> Level {
@@ -300,11 +313,11 @@ fn compare_births(a: &Record, b: &Record) -> Level {
     birth::DIFFERENT
 }
 
-fn compare_identifiers(data: &Prepared, a: Sym, b: Sym) -> Level {
+fn compare_identifiers(a: PackedId, b: PackedId) -> Level {
     match (a, b) {
-        (NONE, _) | (_, NONE) => NULL,
+        (NO_ID, _) | (_, NO_ID) => NULL,
         (a, b) if a == b => identifier::EQUAL,
-        (a, b) if within_one_edit(data.text(a), data.text(b)) => identifier::ONE_SLIP,
+        (a, b) if one_slip_apart(a, b) => identifier::ONE_SLIP,
         _ => identifier::DIFFERENT,
     }
 }
@@ -378,6 +391,15 @@ mod tests {
     }
 
     #[test]
+    fn a_name_typed_into_the_other_field_is_seen() {
+        let comparison = check(person("Nguyen", "Riley", "1958-09-21"), person("Riley", "Lodge", "1958-09-21"));
+        assert!(!comparison.swapped);
+        assert_eq!(comparison.level(Field::Prenom), prenom::CROSSED);
+        let strangers = check(person("Martin", "Léa", "2004-03-07"), person("Bernard", "Hugo", "2004-03-07"));
+        assert_eq!(strangers.level(Field::Prenom), prenom::DIFFERENT);
+    }
+
+    #[test]
     fn birth_dates_agree_at_the_level_of_their_mistake() {
         let level = |a: &str, b: &str| check(person("X", "Y", a), person("X", "Y", b)).level(Field::Birth);
         assert_eq!(level("2004-03-07", "2004-03-07"), birth::EQUAL);
@@ -389,6 +411,18 @@ mod tests {
         assert_eq!(level("2004-03-07", "2004-03-28"), birth::PARTIAL);
         assert_eq!(level("2004-03-07", "1999-11-28"), birth::DIFFERENT);
         assert_eq!(level("2004-03-07", ""), NULL);
+    }
+
+    #[test]
+    fn a_postcode_typed_one_digit_wrong_is_not_a_move() {
+        let level = |a: &str, b: &str| {
+            let with = |postcode: &str| Identity { postcode: Some(postcode.into()), ..person("X", "Y", "2004-03-07") };
+            check(with(a), with(b)).level(Field::Postcode)
+        };
+        assert_eq!(level("21000", "21000"), identifier::EQUAL);
+        assert_eq!(level("21000", "21001"), identifier::ONE_SLIP);
+        assert_eq!(level("21000", "12000"), identifier::ONE_SLIP);
+        assert_eq!(level("21000", "75011"), identifier::DIFFERENT);
     }
 
     proptest! {

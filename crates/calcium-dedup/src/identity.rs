@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use calcium_core::student::{Sexe, StudentRecord};
 
+use crate::identifier::{PackedId, pack};
 use crate::names::{NameForms, split_surname};
 use crate::phonetic;
 
@@ -145,12 +146,12 @@ pub(crate) struct Record {
     /// 0 unknown, 1 male, 2 female.
     pub(crate) sex: u8,
     pub(crate) nationality: Sym,
-    pub(crate) ine: Sym,
-    pub(crate) nni: Sym,
+    pub(crate) ine: PackedId,
+    pub(crate) nni: PackedId,
     pub(crate) address: Sym,
-    pub(crate) postcode: Sym,
+    pub(crate) postcode: PackedId,
     pub(crate) commune: Sym,
-    pub(crate) mail: Sym,
+    pub(crate) mail: PackedId,
 }
 
 impl Record {
@@ -249,13 +250,13 @@ impl Prepared {
                 Some(Sex::Female) => 2,
             },
             nationality: self.intern_value(identity.nationality.as_deref()),
-            ine: self.intern_value(identity.ine.as_deref()),
+            ine: pack_value(identity.ine.as_deref()),
             // The key (two last characters) only checks the 13 others.
-            nni: self.intern_value(identity.nni.as_deref().map(|n| n.get(..13).unwrap_or(n))),
+            nni: pack_value(identity.nni.as_deref().map(|n| n.trim()).map(|n| n.get(..13).unwrap_or(n))),
             address: self.intern_name(identity.address.as_deref()),
-            postcode: self.intern_value(identity.postcode.as_deref()),
+            postcode: pack_value(identity.postcode.as_deref()),
             commune: self.intern_name(identity.commune.as_deref()),
-            mail: self.intern_value(identity.mail.as_deref().map(str::to_lowercase).as_deref()),
+            mail: pack_value(identity.mail.as_deref()),
         };
         for sym in [record.nom, record.usage] {
             if sym != NONE {
@@ -343,6 +344,11 @@ impl Prepared {
             _ => NONE,
         }
     }
+}
+
+/// An identifier or e-mail, trimmed and in uppercase (e-mails are not case-sensitive), packed.
+fn pack_value(raw: Option<&str>) -> PackedId {
+    raw.map_or(crate::identifier::NO_ID, |value| pack(&value.trim().to_uppercase()))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 pub mod blocking;
 mod compare;
 pub mod evaluate;
+mod identifier;
 mod identity;
 pub mod model;
 pub mod names;

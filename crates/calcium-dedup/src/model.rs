@@ -4,11 +4,14 @@
 //! into a probability, the score (0–1) stored with the pair.
 //!
 //! As in Splink, `u` is measured on the data itself, on random pairs (almost all of them are
-//! different people). `m` is set from the error rates one expects of a second registration
-//! in a student registry ([`PRIOR_M`]), not learnt: expectation-maximisation of `m` on the
-//! unlabelled candidates was tried and drifted on a million demo students, where clusters of
-//! homonyms (few distinct names) captured the "match" class (birth date equal for 11 % of
-//! "matches"). EM estimates the prior share of matches λ only, which it does reliably.
+//! different people). `m` starts from the error rates one expects of a second registration
+//! in a student registry ([`PRIOR_M`]) and is learnt on the unlabelled candidates by
+//! expectation-maximisation, with the prior as pseudo-observations, together with the prior
+//! share of matches λ: every data set has its own errors (FEBRL's typos are much heavier
+//! than a registry's). EM can drift: on a million demo students, clusters of homonyms (few
+//! distinct names) capture the "match" class (birth date equal for 5 % of "matches"). A
+//! learnt m that no longer describes one person is therefore refused, and the run keeps the
+//! prior m and learns λ alone, which EM does reliably.
 //! An exact agreement on a name is weighted by how common that name is (term-frequency
 //! adjustment): sharing MARTIN says less than sharing a rare name.
 
@@ -23,8 +26,9 @@ use crate::identity::Prepared;
 const PRIOR_M: [&[f64]; FIELDS.len()] = [
     // Nom: equal, married name, particles/compound, one slip, alike, different.
     &[0.80, 0.04, 0.02, 0.08, 0.03, 0.03],
-    // Prénom: equal, compound/second first name, one slip, alike, different.
-    &[0.82, 0.05, 0.08, 0.03, 0.02],
+    // Prénom: equal, compound/second first name, one slip, alike, different, one's is the
+    // other's surname.
+    &[0.82, 0.05, 0.08, 0.03, 0.015, 0.005],
     // Birth date: equal, day/month swapped, one digit, year ± 1, two parts of three, different.
     &[0.86, 0.03, 0.05, 0.02, 0.03, 0.01],
     // Sex, nationality: equal, different.
@@ -33,13 +37,26 @@ const PRIOR_M: [&[f64]; FIELDS.len()] = [
     // INE, NNI: equal, one slip, different (re-issued, or typed wrong).
     &[0.80, 0.05, 0.15],
     &[0.88, 0.05, 0.07],
-    // Address, commune: equal, close, different; postcode, mail: equal, different.
+    // Address: equal, close, different.
     &[0.70, 0.10, 0.20],
-    &[0.80, 0.20],
+    // Postcode: equal, one digit typed wrong, different (a move).
+    &[0.78, 0.04, 0.18],
+    // Commune: equal, close, different; mail: equal, different.
     &[0.80, 0.08, 0.12],
     &[0.50, 0.50],
 ];
 const EM_ROUNDS: usize = 25;
+
+/// How many pairs the prior m weighs against the candidates when m is learnt: enough to keep
+/// the levels a data set never shows at their expected share, little against the thousands of
+/// matches of a real set.
+const M_PRIOR_PAIRS: f64 = 200.0;
+
+/// A learnt m is refused when a field's exact agreement falls under this share of the prior's.
+/// A data set's errors may be much heavier than a registry's (FEBRL's addresses agree exactly
+/// in 30 % of its matches, where the prior expects 70 %); a drift makes a field's agreement
+/// collapse (the birth date agreed in 5 % of the "matches" of a million demo students).
+const MIN_EQUAL_SHARE: f64 = 0.4;
 
 /// Levels never seen among random pairs still get this many pseudo-observations, so that a
 /// rare agreement (two equal INEs) is strong evidence and never an infinite one.
@@ -120,10 +137,20 @@ impl Model {
         (table, (self.lambda / (1.0 - self.lambda)).log2())
     }
 
-    /// Expectation-maximisation of λ over the candidates' patterns, m and u fixed. λ is the share of
-    /// matches among all `all_pairs` pairs of the population, not among the candidates: u
-    /// describes random pairs, so the odds are only right against the whole population
-    /// (blocking keeps nearly every match, so the pairs left out count as non-matches).
+    /// Expectation-maximisation over the candidates' patterns, u fixed: λ, and m field by field.
+    ///
+    /// λ is the share of matches among all `all_pairs` pairs of the population, not among the
+    /// candidates: u describes random pairs, so the odds are only right against the whole
+    /// population (blocking keeps nearly every match, so the pairs left out count as
+    /// non-matches).
+    ///
+    /// m starts from [`PRIOR_M`] and is learnt as a maximum a posteriori estimate, the prior
+    /// weighing [`M_PRIOR_PAIRS`] pairs: each data set has its own error rates (FEBRL's typos
+    /// are heavier than a registry's), and learning them is what Splink and recordlinkage's
+    /// ECM do. EM on unlabelled pairs can drift, though: on a million demo students, clusters
+    /// of homonyms captured the "match" class. A learnt m is therefore kept only if it still
+    /// describes two records of one person ([`Model::plausible`]); otherwise the run falls back
+    /// to the prior m and learns λ alone, which EM does reliably.
     pub(crate) fn estimate(&mut self, candidates: &Patterns, all_pairs: f64) {
         let patterns: Vec<([Level; FIELDS.len()], f64)> =
             candidates.iter().map(|(&p, &count)| (unpack(p), count as f64)).collect();
@@ -131,13 +158,63 @@ impl Model {
         if total == 0.0 || all_pairs < 1.0 {
             return;
         }
+        let prior = self.m.clone();
+        let compared = self.expectation_maximisation(&patterns, all_pairs, &prior, true);
+        if !self.plausible(&prior, &compared) {
+            self.m = prior.clone();
+            self.expectation_maximisation(&patterns, all_pairs, &prior, false);
+        }
+    }
+
+    fn expectation_maximisation(
+        &mut self,
+        patterns: &[([Level; FIELDS.len()], f64)],
+        all_pairs: f64,
+        prior: &[Vec<f64>],
+        learn_m: bool,
+    ) -> Vec<f64> {
+        let mut compared = vec![0.0; FIELDS.len()];
         // Start from one duplicate for a hundred records.
         self.lambda = (0.01 * (2.0 * all_pairs).sqrt() / all_pairs).clamp(1e-12, 0.5);
         for _ in 0..EM_ROUNDS {
-            let expected_matches: f64 =
-                patterns.iter().map(|(levels, count)| probability(self.weight(levels)) * count).sum();
+            let mut expected_matches = 0.0;
+            let mut per_level: Vec<Vec<f64>> = FIELDS.iter().map(|f| vec![0.0; f.levels()]).collect();
+            for (levels, count) in patterns {
+                let matches = probability(self.weight(levels)) * count;
+                expected_matches += matches;
+                for (field, &level) in levels.iter().enumerate() {
+                    if level != NULL {
+                        per_level[field][usize::from(level)] += matches;
+                    }
+                }
+            }
             self.lambda = (expected_matches / all_pairs).clamp(1e-12, 0.5);
+            for (compared, seen) in compared.iter_mut().zip(&per_level) {
+                *compared = seen.iter().sum();
+            }
+            if learn_m {
+                for (((m, seen), prior), &compared) in self.m.iter_mut().zip(&per_level).zip(prior).zip(&compared) {
+                    for ((share, &seen), &prior) in m.iter_mut().zip(seen).zip(prior) {
+                        *share = (seen + M_PRIOR_PAIRS * prior) / (compared + M_PRIOR_PAIRS);
+                    }
+                }
+            }
         }
+        compared
+    }
+
+    /// Whether a learnt m still describes two records of one person: on every field the
+    /// matches compared (`compared`, expected counts), the records agree exactly at least
+    /// [`MIN_EQUAL_SHARE`] as often as the prior expects, and exact agreement stays evidence
+    /// for a match. A drift towards homonyms (one name, many people) breaks the first on the
+    /// birth date.
+    fn plausible(&self, prior: &[Vec<f64>], compared: &[f64]) -> bool {
+        self.m
+            .iter()
+            .zip(&self.u)
+            .zip(prior)
+            .zip(compared)
+            .all(|(((m, u), prior), &compared)| compared == 0.0 || (m[0] >= MIN_EQUAL_SHARE * prior[0] && m[0] > u[0]))
     }
 
     /// The term-frequency adjustment, in bits, of an exact agreement on a name borne by
@@ -210,6 +287,53 @@ mod tests {
         assert!((model.lambda * 1e6 - 100.0).abs() < 2.0, "{}", model.lambda);
         assert!(probability(model.weight(&agree)) > 0.99);
         assert!(probability(model.weight(&strangers)) < 0.01);
+    }
+
+    #[test]
+    fn em_learns_heavier_errors_than_the_prior_expects() {
+        let random: Patterns = [
+            (pattern(levels(nom::DIFFERENT, prenom::DIFFERENT, birth::DIFFERENT)), 9_900),
+            (pattern(levels(nom::DIFFERENT, prenom::DIFFERENT, birth::EQUAL)), 100),
+        ]
+        .into_iter()
+        .collect();
+        let mut model = Model::from_random_pairs(&random);
+        let prior_close = model.m[Field::Nom as usize][usize::from(nom::CLOSE)];
+        // A third of the true pairs have a typo in the surname.
+        let typo = levels(nom::CLOSE, prenom::EQUAL, birth::EQUAL);
+        let candidates: Patterns = [
+            (pattern(levels(nom::EQUAL, prenom::EQUAL, birth::EQUAL)), 600),
+            (pattern(typo), 300),
+            (pattern(levels(nom::DIFFERENT, prenom::DIFFERENT, birth::EQUAL)), 900),
+        ]
+        .into_iter()
+        .collect();
+        model.estimate(&candidates, 1e6);
+        let learnt_close = model.m[Field::Nom as usize][usize::from(nom::CLOSE)];
+        assert!(learnt_close > 0.2 && learnt_close > 2.0 * prior_close, "{learnt_close}");
+        assert!((model.lambda * 1e6 - 900.0).abs() < 10.0, "{}", model.lambda);
+        assert!(probability(model.weight(&typo)) > 0.99);
+    }
+
+    #[test]
+    fn a_drifting_m_is_refused() {
+        // Random pairs disagree on everything.
+        let mut strangers = [NULL; FIELDS.len()];
+        for (level, field) in strangers.iter_mut().zip(FIELDS) {
+            *level = (field.levels() - 1) as Level;
+        }
+        let model = Model::from_random_pairs(&[(pattern(strangers), 10_000)].into_iter().collect());
+        let prior = model.m.clone();
+        let compared = vec![1000.0; FIELDS.len()];
+        assert!(model.plausible(&prior, &compared));
+        let mut drifted = model.clone();
+        // Homonyms taken for one person: their birth dates rarely agree.
+        drifted.m[Field::Birth as usize] = vec![0.05, 0.01, 0.02, 0.02, 0.1, 0.8];
+        assert!(!drifted.plausible(&prior, &compared));
+        // A field no match was compared on says nothing.
+        let mut unseen = compared.clone();
+        unseen[Field::Birth as usize] = 0.0;
+        assert!(drifted.plausible(&prior, &unseen));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub(crate) fn reasons(comparison: &Comparison) -> Vec<String> {
                 agree.push(format!("prénoms proches ({})", similarity(comparison.prenom_similarity)));
             }
             prenom::DIFFERENT => disagree.push("prénoms différents".to_owned()),
+            prenom::CROSSED => agree.push("le prénom de l'un est le nom de l'autre".to_owned()),
             _ => {}
         }
     }
@@ -58,8 +59,12 @@ pub(crate) fn reasons(comparison: &Comparison) -> Vec<String> {
         text::CLOSE => agree.push("adresses proches".to_owned()),
         _ => {}
     }
-    if comparison.level(Field::Postcode) == plain::EQUAL && comparison.level(Field::Address) != text::EQUAL {
-        agree.push("même code postal".to_owned());
+    match comparison.level(Field::Postcode) {
+        identifier::EQUAL if comparison.level(Field::Address) != text::EQUAL => {
+            agree.push("même code postal".to_owned());
+        }
+        identifier::ONE_SLIP => agree.push("codes postaux à un chiffre près".to_owned()),
+        _ => {}
     }
     if comparison.level(Field::Mail) == plain::EQUAL {
         agree.push("même e-mail".to_owned());

@@ -59,7 +59,11 @@ fn jaro(a: &[u8], b: &[u8]) -> f64 {
 /// Whether `a` and `b` differ by at most one slip: one letter changed, added or dropped, or
 /// two neighbours swapped.
 pub fn within_one_edit(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    within_one_slip(a.as_bytes(), b.as_bytes())
+}
+
+/// [`within_one_edit`] on bytes.
+pub(crate) fn within_one_slip(a: &[u8], b: &[u8]) -> bool {
     if a.len().abs_diff(b.len()) > 1 {
         return false;
     }

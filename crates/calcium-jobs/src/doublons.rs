@@ -7,6 +7,8 @@
 //! in one transaction that keeps every verdict: a pair judged "personnes différentes" is
 //! never proposed again.
 
+use std::time::{Duration, Instant};
+
 use calcium_core::BatchCode;
 use calcium_core::student::StudentId;
 use calcium_dedup::{BirthParts, Identity, Prepared, Settings, Sex, find_duplicates};
@@ -26,6 +28,7 @@ impl Job for Doublons {
 
     fn run<'a>(&'a self, ctx: &'a JobContext) -> BoxFuture<'a, Result<JobSummary, JobError>> {
         Box::pin(async move {
+            let started = Instant::now();
             let total = ctx.store.count_students().await?;
             let mut prepared = Prepared::with_capacity(usize::try_from(total).unwrap_or(0));
             let mut ids: Vec<i64> = Vec::with_capacity(prepared.len());
@@ -41,7 +44,7 @@ impl Job for Doublons {
                 }
                 ctx.progress(ids.len() as i64, total.max(ids.len() as i64)).await?;
             }
-            ctx.log.info(format!("{} étudiants lus", ids.len()));
+            ctx.log.info(format!("{} étudiants lus en {}", ids.len(), seconds(started.elapsed())));
             ctx.checkpoint()?;
 
             let outcome = tokio::task::spawn_blocking(move || find_duplicates(&prepared, &Settings::default()))
@@ -59,11 +62,17 @@ impl Job for Doublons {
                     }
                 ));
             }
+            let timings = outcome.timings;
             ctx.log.info(format!(
-                "{} paires candidates comparées ({:.1} par étudiant), {} paires probables",
+                "{} paires candidates comparées ({:.1} par étudiant), {} paires probables, en {} \
+                 (blocage {}, modèle {}, score {})",
                 outcome.blocking.candidates,
                 outcome.blocking.candidates as f64 / ids.len().max(1) as f64,
-                outcome.pairs.len()
+                outcome.pairs.len(),
+                seconds(timings.blocking + timings.estimation + timings.scoring),
+                seconds(timings.blocking),
+                seconds(timings.estimation),
+                seconds(timings.scoring),
             ));
 
             let pairs: Vec<DuplicateCandidate> = outcome
@@ -78,10 +87,15 @@ impl Job for Doublons {
                 })
                 .collect();
             let now = ctx.now().await?;
+            let storing = Instant::now();
             let refresh = ctx.store.refresh_duplicate_candidates(&pairs, now).await?;
             ctx.log.info(format!(
-                "{} nouvelle(s) paire(s), {} mise(s) à jour (les verdicts sont gardés), {} paire(s) à traiter retirée(s)",
-                refresh.added, refresh.refreshed, refresh.removed
+                "{} nouvelle(s) paire(s), {} mise(s) à jour (les verdicts sont gardés), {} paire(s) à traiter \
+                 retirée(s), en {}",
+                refresh.added,
+                refresh.refreshed,
+                refresh.removed,
+                seconds(storing.elapsed())
             ));
             Ok(JobSummary::default()
                 .count("étudiants", ids.len() as i64)
@@ -91,6 +105,11 @@ impl Job for Doublons {
                 .count("paires retirées", refresh.removed as i64))
         })
     }
+}
+
+/// `1,25 s`, as the run's log says durations.
+fn seconds(duration: Duration) -> String {
+    format!("{:.2} s", duration.as_secs_f64()).replace('.', ",")
 }
 
 /// What the comparison reads of a stored student.

@@ -108,3 +108,49 @@ async fn reviews_are_listed_best_score_first_within_the_score_filter_and_paged()
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_students_are_read_page_by_page_with_every_compared_value() {
+    on_every_backend(|store| async move {
+        let ids = students(&store, 3).await;
+        // One student with every optional value the comparison reads.
+        let mut full = StudentRecord::new(MandatoryValues {
+            cod_anu: "2026".into(),
+            nom: "Dupont".into(),
+            prenom1: "Jean-Pierre".into(),
+            sexe: Sexe::Masculin,
+            datenai: BirthDate::new(date(1999, 12, 31), date(2026, 11, 28)).unwrap(),
+            code_natio: "100".into(),
+            etb: "0211237F".into(),
+            cmp: "UFRSVTE".into(),
+        });
+        full.nomusage = Some("Martin".into());
+        full.prenom2 = Some("Paul".into());
+        full.prenom3 = Some("Marie".into());
+        full.cod_nni = Some(calcium_core::student::Nir::from_body("1991275112012").unwrap());
+        full.adr1 = Some("3 rue de l'Église".into());
+        full.cod_bdi = Some("21000".into());
+        full.commune = Some("Dijon".into());
+        full.mail = Some("jp.dupont@example.fr".into());
+        store.insert_students(&[full], None, None, now()).await.unwrap();
+
+        let first = store.duplicate_subjects(0, 2).await.unwrap();
+        assert_eq!(first.iter().map(|s| s.id).collect::<Vec<_>>(), [ids[0].0, ids[1].0]);
+        let rest = store.duplicate_subjects(first[1].id, 2).await.unwrap();
+        assert_eq!(rest.len(), 2);
+        assert_eq!(rest[0].id, ids[2].0);
+        let read = &rest[1];
+        assert_eq!((read.nom.as_str(), read.nomusage.as_deref()), ("Dupont", Some("Martin")));
+        assert_eq!(
+            (read.prenom1.as_str(), read.prenom2.as_deref(), read.prenom3.as_deref()),
+            ("Jean-Pierre", Some("Paul"), Some("Marie"))
+        );
+        assert_eq!((read.sexe.as_str(), read.datenai.0, read.code_natio.as_str()), ("M", date(1999, 12, 31), "100"));
+        let nir = calcium_core::student::Nir::from_body("1991275112012").unwrap();
+        assert_eq!((read.cod_nne.as_deref(), read.cod_nni.as_deref()), (None, Some(nir.as_str())));
+        assert_eq!((read.adr1.as_deref(), read.cod_bdi.as_deref()), (Some("3 rue de l'Église"), Some("21000")));
+        assert_eq!((read.commune.as_deref(), read.mail.as_deref()), (Some("Dijon"), Some("jp.dupont@example.fr")));
+        assert!(store.duplicate_subjects(read.id, 2).await.unwrap().is_empty());
+    })
+    .await;
+}
