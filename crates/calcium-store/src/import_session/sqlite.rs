@@ -5,7 +5,8 @@
 //! 100 000-line first import that hand-over cost three times the SQL itself (4 s of a 5.4 s
 //! import, where SQLite's own `INSERT … SELECT` into the same table takes 1.6 s). rusqlite binds
 //! straight into one prepared statement. Both drivers link the same `libsqlite3-sys`, so the
-//! program still carries one SQLite library, and this module is the only user of rusqlite.
+//! program still carries one SQLite library, and only this module and the DOUBLONS
+//! read of the students (`duplicates`) use rusqlite.
 //!
 //! The connection is opened on the pool's file with the pool's settings (WAL is a property of
 //! the file; foreign keys, busy timeout and temporary storage are set here), lives exactly as
