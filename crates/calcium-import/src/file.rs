@@ -53,6 +53,8 @@ pub struct FileReader<R> {
     pub line_ending: LineEnding,
     /// Data lines read so far (non-blank lines after the header).
     data_lines: usize,
+    /// Raw bytes of the previous slice: what the next one reserves.
+    last_slice_bytes: usize,
 }
 
 /// A run of consecutive data lines, judged.
@@ -95,7 +97,7 @@ impl<R: BufRead> FileReader<R> {
         let version = check_header(&header.text)?;
         let (header_line, header_raw) = (header.number, header.raw.to_vec());
         let line_ending = header.ending.unwrap_or(LineEnding::CrLf);
-        Ok(FileReader { lines, version, header_line, header_raw, line_ending, data_lines: 0 })
+        Ok(FileReader { lines, version, header_line, header_raw, line_ending, data_lines: 0, last_slice_bytes: 0 })
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -109,10 +111,15 @@ impl<R: BufRead> FileReader<R> {
 
     /// Judges up to `max_lines` more data lines; `None` when the file is done.
     pub fn next_slice(&mut self, max_lines: usize, options: &ParseOptions) -> std::io::Result<Option<Slice>> {
-        // Sized once: a growing vector of wide rows doubles its memory at the worst moment.
+        // Sized once: a growing vector of wide rows doubles its memory at the worst moment, and
+        // each doubling copies megabytes into freshly zeroed pages.
         let expected = max_lines.min(SLICE_CAPACITY_LIMIT);
-        let mut slice =
-            Slice { rows: Vec::with_capacity(expected), ends: Vec::with_capacity(expected), ..Slice::default() };
+        let mut slice = Slice {
+            rows: Vec::with_capacity(expected),
+            ends: Vec::with_capacity(expected),
+            bytes: Vec::with_capacity(self.last_slice_bytes),
+            ..Slice::default()
+        };
         while slice.len() < max_lines {
             let Some(line) = self.lines.next_line()? else { break };
             slice.bytes.extend_from_slice(line.raw);
@@ -123,6 +130,7 @@ impl<R: BufRead> FileReader<R> {
             }
         }
         self.data_lines += slice.len();
+        self.last_slice_bytes = slice.bytes.len();
         Ok((!slice.is_empty()).then_some(slice))
     }
 

@@ -29,7 +29,7 @@ pub use report::{ImportReport, ReportError, ReportFiles};
 
 /// Data lines per slice: what is parsed, looked up, planned and written at once. Large enough
 /// that each statement carries real work, small enough that memory stays flat.
-const SLICE_LINES: usize = 10_000;
+const SLICE_LINES: usize = 5_000;
 
 /// Slices parsed ahead while the base works on the current one (each holds a few megabytes).
 const SLICES_AHEAD: usize = 1;
@@ -335,7 +335,8 @@ async fn apply_slice(
     for error in std::mem::take(&mut slice.rejected) {
         entries.push((error.line, Vec::new(), LogEntry::Rejected(error)));
     }
-    let (mut creates, mut updates) = (Vec::new(), Vec::new());
+    // Sized once: records are wide, and a growing vector copies them at each doubling.
+    let (mut creates, mut updates) = (Vec::with_capacity(slice.rows.len()), Vec::new());
     for mut row in std::mem::take(&mut slice.rows) {
         let warnings = std::mem::take(&mut row.warnings);
         let step = planner.plan_row(row, &existing);
