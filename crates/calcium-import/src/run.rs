@@ -359,7 +359,8 @@ async fn apply_slice(
     }
     timings.planning += started.elapsed();
     let started = Instant::now();
-    if !options.dry_run && !(creates.is_empty() && updates.is_empty()) {
+    let something_to_write = !creates.is_empty() || !updates.is_empty();
+    if something_to_write && !options.dry_run {
         let write = SliceWrite {
             creates,
             updates,
