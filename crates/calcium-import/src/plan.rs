@@ -206,6 +206,9 @@ pub struct Planner {
     /// Secondary keys of the students earlier lines create or update, as 128-bit digests: two
     /// different keys collide with odds of about 2⁻¹²⁸ × (lines)².
     claimed_keys: HashSet<u128>,
+    /// Students found unchanged by comparing their whole record, whose stored fingerprint was
+    /// missing or stale: to store afresh, so that the next import knows them at once.
+    refreshes: Vec<(StudentId, Fingerprint)>,
     key_hashers: (RandomState, RandomState),
 }
 
@@ -227,6 +230,7 @@ impl Planner {
             first_line_of_ine: HashMap::with_capacity(rows),
             claimed_ids: HashSet::with_capacity(rows),
             claimed_keys: HashSet::with_capacity(rows),
+            refreshes: Vec::new(),
             key_hashers: (RandomState::new(), RandomState::new()),
         }
     }
@@ -241,6 +245,12 @@ impl Planner {
 
     pub fn known(&self) -> &KnownInes {
         &self.known
+    }
+
+    /// The fingerprints to store afresh, found since the last call: students found unchanged
+    /// field by field, whose stored fingerprint was missing or stale.
+    pub fn take_refreshes(&mut self) -> Vec<(StudentId, Fingerprint)> {
+        std::mem::take(&mut self.refreshes)
     }
 
     fn key_digest(&self, key: &SecondaryKey) -> u128 {
@@ -336,6 +346,12 @@ impl Planner {
         let stored = student.record.as_ref().expect("records_needed names every record a differing line merges with");
         let merged = merge::merge(stored, record);
         if &merged == stored {
+            // The line may leave cells empty: the stored record's own fingerprint is the one
+            // to keep.
+            let actual = Fingerprint::of(stored);
+            if student.fingerprint != Some(actual) {
+                self.refreshes.push((student.id, actual));
+            }
             Action::Unchanged(student.id)
         } else {
             Action::Update { id: student.id, record: merged }

@@ -359,11 +359,13 @@ async fn apply_slice(
     }
     timings.planning += started.elapsed();
     let started = Instant::now();
-    let something_to_write = !creates.is_empty() || !updates.is_empty();
+    let refreshes = planner.take_refreshes();
+    let something_to_write = !creates.is_empty() || !updates.is_empty() || !refreshes.is_empty();
     if something_to_write && !options.dry_run {
         let write = SliceWrite {
             creates,
             updates,
+            refreshes,
             import_model: options.model.code.clone(),
             execution_id: options.execution_id,
             now: options.started_at,

@@ -234,6 +234,19 @@ async fn the_demo_population_imports_and_reimports_unchanged() {
         );
         let again = fixture.import(&store, &path, false, 2).await;
         assert_eq!((again.created, again.updated, again.unchanged), (0, 0, report.created + report.updated));
+
+        // Fingerprints an earlier version stored (or none): the students are compared field by
+        // field, stay unchanged, and get their fingerprint back for the next import.
+        let written = report.created + report.updated;
+        let cleared = base.sql_number("UPDATE student SET fingerprint = 42 WHERE id % 2 = 0").await
+            + base.sql_number("UPDATE student SET fingerprint = NULL WHERE id % 2 = 1").await;
+        assert_eq!(cleared as usize, written);
+        let healed = fixture.import(&store, &path, false, 3).await;
+        assert_eq!((healed.created, healed.updated, healed.unchanged), (0, 0, written));
+        let stale = "SELECT COUNT(*) FROM student WHERE fingerprint IS NULL OR fingerprint = 42";
+        assert_eq!(base.sql_number(stale).await, 0);
+        let last = store.find_students(&StudentQuery::default()).await.unwrap();
+        assert!(last.iter().all(|s| s.last_execution_id == Some(1)), "a refreshed fingerprint is no change");
         base.finish().await;
     }
 }

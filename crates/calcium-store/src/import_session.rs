@@ -321,7 +321,10 @@ impl ImportSession {
     /// slice to slice ([`StudentLoad`]); a COPY holds the connection, so anything else asked of
     /// the session ends it first (a first import asks nothing else); other writes are awaited.
     pub async fn queue(&mut self, write: SliceWrite) -> Result<()> {
-        if self.started_empty && write.updates.is_empty() && matches!(self.tx, Tx::Postgres(_) | Tx::PostgresLoading(_))
+        if self.started_empty
+            && write.updates.is_empty()
+            && write.refreshes.is_empty()
+            && matches!(self.tx, Tx::Postgres(_) | Tx::PostgresLoading(_))
         {
             if let Tx::Postgres(_) = self.tx
                 && let Tx::Postgres(tx) = std::mem::replace(&mut self.tx, Tx::Ended)
@@ -343,11 +346,25 @@ impl ImportSession {
         {
             self.tx = Tx::SqliteWriting(tokio::task::spawn_blocking(move || {
                 let written = import.write(&write.as_import_write());
+                let written = written.and_then(|counts| import.refresh_fingerprints(&write.refreshes).map(|()| counts));
                 (import, written)
             }));
             return Ok(());
         }
-        self.write(&write.as_import_write()).await.map(drop)
+        self.write(&write.as_import_write()).await?;
+        if !write.refreshes.is_empty() {
+            let ids: Vec<i64> = write.refreshes.iter().map(|(id, _)| id.0).collect();
+            let fingerprints: Vec<i64> = write.refreshes.iter().map(|(_, fingerprint)| fingerprint.0).collect();
+            sqlx::query(
+                "UPDATE student AS s SET fingerprint = f.fingerprint \
+                 FROM unnest($1::bigint[], $2::bigint[]) AS f(id, fingerprint) WHERE s.id = f.id",
+            )
+            .bind(ids)
+            .bind(fingerprints)
+            .execute(&mut **self.postgres()?)
+            .await?;
+        }
+        Ok(())
     }
 
     /// Waits for the writes [`ImportSession::queue`] handed over, and tells the first failure

@@ -40,6 +40,9 @@ pub struct ImportWrite<'a> {
 pub struct SliceWrite {
     pub creates: Vec<(StudentRecord, Fingerprint)>,
     pub updates: Vec<(StudentId, StudentRecord)>,
+    /// Students left unchanged whose stored fingerprint was missing or stale: only the
+    /// fingerprint is written (not a change of the student: no date, no execution stamped).
+    pub refreshes: Vec<(StudentId, Fingerprint)>,
     pub import_model: String,
     pub execution_id: Option<i64>,
     pub now: Timestamp,

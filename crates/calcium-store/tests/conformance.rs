@@ -611,6 +611,7 @@ async fn a_first_import_the_base_refuses_midway_leaves_nothing() {
         let slice = |record: &StudentRecord| calcium_store::SliceWrite {
             creates: vec![(record.clone(), Fingerprint::of(record))],
             updates: Vec::new(),
+            refreshes: Vec::new(),
             import_model: "APOGEE".to_owned(),
             execution_id: None,
             now: now(),

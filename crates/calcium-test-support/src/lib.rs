@@ -87,6 +87,29 @@ impl TestBase {
         }
     }
 
+    /// The number an SQL query answers, asked behind the store's back: for a test that needs
+    /// to see or make a state no public operation shows or makes (a value an earlier version
+    /// left, say). A statement that answers no row (an UPDATE) gives its affected rows.
+    pub async fn sql_number(&self, sql: &str) -> i64 {
+        let query = || sqlx::AssertSqlSafe(sql.to_owned());
+        let answers_a_row = sql.trim_start().to_uppercase().starts_with("SELECT");
+        if self.postgres.is_some() {
+            let mut connection = sqlx::PgConnection::connect(&self.url).await.expect("test base");
+            if answers_a_row {
+                sqlx::query_scalar(query()).fetch_one(&mut connection).await.expect(sql)
+            } else {
+                sqlx::query(query()).execute(&mut connection).await.expect(sql).rows_affected() as i64
+            }
+        } else {
+            let mut connection = sqlx::SqliteConnection::connect(&self.url).await.expect("test base");
+            if answers_a_row {
+                sqlx::query_scalar(query()).fetch_one(&mut connection).await.expect(sql)
+            } else {
+                sqlx::query(query()).execute(&mut connection).await.expect(sql).rows_affected() as i64
+            }
+        }
+    }
+
     /// Closes the base and drops a PostgreSQL test database.
     pub async fn finish(self) {
         self.store.close().await;

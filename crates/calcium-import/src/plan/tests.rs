@@ -422,3 +422,32 @@ fn the_known_ines_settle_unchanged_lines_and_change_no_decision() {
     assert!(matches!(outcomes[6], Outcome::Rejected(RowErrorKind::DuplicateInFile, _)));
     assert_eq!(outcomes[7], Outcome::Create);
 }
+
+#[test]
+fn a_student_found_unchanged_field_by_field_gets_its_fingerprint_stored_afresh() {
+    let stored = student(1, &[("MAIL", "zoe@exemple.fr")]);
+    let stale = |fingerprint| {
+        let mut existing = base(std::slice::from_ref(&stored));
+        for candidate in existing.by_ine.values_mut().chain(existing.by_secondary_key.values_mut()).flatten() {
+            candidate.fingerprint = fingerprint;
+        }
+        existing
+    };
+    let right = Fingerprint::of(&stored.record);
+    for (fingerprint, line) in [
+        (None, row(2, &[("MAIL", "zoe@exemple.fr")])),
+        (Some(Fingerprint(42)), row(2, &[("MAIL", "zoe@exemple.fr")])),
+        // An empty cell erases nothing: the stored record's own fingerprint is the one kept.
+        (Some(Fingerprint(42)), row(2, &[("MAIL", "")])),
+    ] {
+        let mut planner = Planner::new();
+        let planned = planner.plan_row(line, &stale(fingerprint));
+        assert_eq!(outcome(&planned.action), Outcome::Unchanged(1));
+        assert_eq!(planner.take_refreshes(), [(StudentId(1), right)]);
+        assert!(planner.take_refreshes().is_empty(), "taken once");
+    }
+    let mut planner = Planner::new();
+    let planned = planner.plan_row(row(2, &[("MAIL", "")]), &stale(Some(right)));
+    assert_eq!(outcome(&planned.action), Outcome::Unchanged(1));
+    assert!(planner.take_refreshes().is_empty(), "a right fingerprint stays");
+}

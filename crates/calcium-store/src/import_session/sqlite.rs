@@ -23,6 +23,8 @@ use rusqlite::{Connection, OpenFlags, Statement};
 
 use super::{KNOWN_INES, KnownIne, RawMatch, json_array};
 use crate::students::{ImportWrite, RawStudent, bind_student, insert_head, select_student, update_statement};
+use calcium_core::student::{Fingerprint, StudentId};
+
 use crate::types::{DbDate, to_millis};
 use crate::{DbError, Result};
 
@@ -165,6 +167,18 @@ impl SqliteImport {
             }
         }
         Ok((created, updated))
+    }
+
+    /// Stores the fingerprints of students left unchanged (nothing else of them).
+    pub(super) fn refresh_fingerprints(&self, refreshes: &[(StudentId, Fingerprint)]) -> Result<()> {
+        if refreshes.is_empty() {
+            return Ok(());
+        }
+        let mut update = self.connection.prepare("UPDATE student SET fingerprint = ?1 WHERE id = ?2")?;
+        for (id, fingerprint) in refreshes {
+            update.execute((fingerprint.0, id.0))?;
+        }
+        Ok(())
     }
 
     /// Makes the import visible, with the heartbeat of the run doing it (see
