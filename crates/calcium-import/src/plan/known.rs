@@ -15,11 +15,17 @@ use crate::row::ParsedRow;
 /// DUPLICATE_IN_FILE whatever the base holds.
 #[derive(Debug, Default)]
 pub struct KnownInes {
-    /// Sorted; apart from the students so that a binary search walks 8-byte steps.
+    /// Sorted; apart from the students so that a search walks 8-byte steps.
     ines: Vec<u64>,
     /// `students[i]` holds `ines[i]`.
     students: Vec<(StudentId, Option<Fingerprint>)>,
+    /// Every [`BLOCK`]th INE: a look-up searches this small table, which stays in the cache,
+    /// then one block of neighbours, instead of leaping across megabytes (a million INEs took
+    /// a tenth of a re-import's time in cache misses).
+    fences: Vec<u64>,
 }
+
+const BLOCK: usize = 64;
 
 /// What the known INEs tell of a line's INE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,9 +41,11 @@ pub enum InBase {
 impl KnownInes {
     pub fn new(mut known: Vec<KnownIne>) -> KnownInes {
         known.sort_unstable_by_key(|known| known.ine);
+        let ines: Vec<u64> = known.iter().map(|known| known.ine).collect();
         KnownInes {
-            ines: known.iter().map(|known| known.ine).collect(),
+            fences: ines.iter().step_by(BLOCK).copied().collect(),
             students: known.iter().map(|known| (known.id, known.fingerprint)).collect(),
+            ines,
         }
     }
 
@@ -51,7 +59,11 @@ impl KnownInes {
 
     pub fn status(&self, ine: &Ine, fingerprint: Fingerprint) -> InBase {
         let packed = ine.packed();
-        let start = self.ines.partition_point(|&known| known < packed);
+        // The first holder, if any, lies after the last fence below the INE, and no further
+        // than the next fence.
+        let block = self.fences.partition_point(|&fence| fence < packed).saturating_sub(1);
+        let (low, high) = (block * BLOCK, (block * BLOCK + BLOCK + 1).min(self.ines.len()));
+        let start = low + self.ines[low..high].partition_point(|&known| known < packed);
         let holders = self.ines[start..].iter().take(2).take_while(|&&known| known == packed).count();
         match holders {
             0 => InBase::Absent,
@@ -69,6 +81,23 @@ impl KnownInes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_ine_is_found_wherever_it_falls_among_the_blocks() {
+        let ine = |n: u64| Ine::parse(&format!("{n:011}")).unwrap();
+        // Pairs of holders straddle block boundaries; gaps between them are absent INEs.
+        let held: Vec<u64> = (0..1000u64).map(|n| 10 + n / 2 * 3).collect();
+        let table = KnownInes::new(
+            held.iter()
+                .zip(0..)
+                .map(|(&n, id)| KnownIne { ine: ine(n).packed(), id: StudentId(id), fingerprint: Some(Fingerprint(7)) })
+                .collect(),
+        );
+        for n in 0..1600u64 {
+            let expected = if held.contains(&n) { InBase::ToLookUp } else { InBase::Absent };
+            assert_eq!(table.status(&ine(n), Fingerprint(7)), expected, "{n}");
+        }
+    }
 
     fn known(ine: &str, id: i64, fingerprint: Option<i64>) -> KnownIne {
         KnownIne {
