@@ -405,8 +405,12 @@ impl ImportSession {
         let rebuild = std::mem::take(&mut self.rebuild_before_commit);
         if let Tx::Sqlite(import) = self.tx {
             return off_the_async_workers(|| {
+                let started = std::time::Instant::now();
                 import.execute_all(&rebuild)?;
-                import.commit(execution)
+                let rebuilt = started.elapsed();
+                import.commit(execution)?;
+                tracing::debug!(?rebuilt, committed = ?started.elapsed() - rebuilt, "fin de la transaction d'import");
+                Ok(())
             });
         }
         let tx = self.postgres()?;
