@@ -78,9 +78,12 @@ fn init_logging(serving: bool) {
         .init();
 }
 
-/// Prints a JSON value on stdout, alone on its line.
+/// Prints a JSON value on stdout, alone on its line. Streamed: the report of a million
+/// rejected lines is 180 MB of JSON, which need not exist in memory at once.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).map_err(anyhow::Error::from)?;
-    println!("{text}");
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value).map_err(anyhow::Error::from)?;
+    writeln!(out).and_then(|()| out.flush()).map_err(anyhow::Error::from)?;
     Ok(())
 }

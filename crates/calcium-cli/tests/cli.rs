@@ -385,6 +385,23 @@ fn import_reports_in_json_and_is_recorded_under_imp_quo() {
 }
 
 #[test]
+fn the_terminal_shows_the_first_errors_and_the_json_report_all_of_them() {
+    let env = Env::sqlite();
+    let file = env.dir.path().join("etudiants.csv");
+    let bad = student_line("", "Martin", "X");
+    let lines: Vec<&str> = std::iter::repeat_n(bad.as_str(), 60).collect();
+    std::fs::write(&file, student_file(&lines)).unwrap();
+
+    let output = env.run(&["import", file.to_str().unwrap()]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.matches("Valeur invalide pour SEXE").count(), 50, "{stderr}");
+    assert!(stderr.contains("… et 10 autres erreurs : voir le fichier erreurLogs."), "{stderr}");
+    let report = env.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(report["errors"].as_array().unwrap().len(), 60);
+}
+
+#[test]
 fn import_refusals_exit_2() {
     let env = Env::sqlite();
     let file = env.dir.path().join("etudiants.csv");

@@ -151,12 +151,20 @@ async fn send_dry_run_report(settings: &Settings, to: &str, report: &ImportRepor
     }
 }
 
+/// The errors `calcium import` prints on the terminal (all of them are in the JSON report).
+const ERRORS_SHOWN: usize = 50;
+
 fn print_report(report: &ImportReport, json: bool, dry_run: bool) -> Result<(), Failure> {
     if json {
         return print_json(report);
     }
-    for error in &report.errors {
+    // The first errors, as the report mail gives them: the rest are in erreurLogs, and a
+    // terminal flooded with a million lines helps nobody.
+    for error in report.errors.iter().take(ERRORS_SHOWN) {
         eprintln!("{}", error.message);
+    }
+    if report.errors.len() > ERRORS_SHOWN {
+        eprintln!("… et {} autres erreurs : voir le fichier erreurLogs.", report.errors.len() - ERRORS_SHOWN);
     }
     eprintln!(
         "{}{} : {} lignes lues, {} créées, {} mises à jour, {} inchangées, {} rejetées, {} avertissements.",
