@@ -39,17 +39,6 @@ async fn run(store: &Store) -> (Duration, serde_json::Value, String) {
     (Duration::try_from(elapsed).unwrap(), execution.summary.unwrap_or_default(), log)
 }
 
-/// The peak resident memory of this process, in MB (Linux).
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
-
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map_or_else(|_| "?".to_owned(), |l| l.split(' ').take(3).collect::<Vec<_>>().join(" "))
@@ -98,7 +87,7 @@ async fn run_alone(url: &str) {
     println!(
         "{label} {:.2} s (target ≤ {budget:.0} s on SQLite), peak memory of the process {:.0} MB",
         elapsed.as_secs_f64(),
-        peak_rss_mb()
+        calcium_test_support::peak_rss_mb()
     );
     // The log lines that say where the time went.
     for line in log.lines().filter(|l| l.contains(" s") && !l.contains("Clé")) {

@@ -83,17 +83,6 @@ async fn run(store: &Store, batch: BatchCode, settings: &JobSettings, now: Times
     (elapsed, execution.summary.unwrap())
 }
 
-/// The peak resident memory of this process so far, in MB (Linux).
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
-
 fn main() {
     let count: usize = std::env::var("BENCH_LETTERS").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
@@ -123,7 +112,7 @@ fn main() {
                 size as f64 / letters as f64
             );
 
-            println!("{kind:?}: peak memory of the process so far {:.0} MB", peak_rss_mb());
+            println!("{kind:?}: peak memory of the process so far {:.0} MB", calcium_test_support::peak_rss_mb());
 
             let (elapsed, summary) = run(&store, BatchCode::LisRel, &settings, now).await;
             let csv = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "csv")).unwrap();
