@@ -202,6 +202,18 @@ pub async fn record_finished_run(
     id
 }
 
+/// The peak resident memory of this process so far, in MB (Linux; 0 elsewhere): what the
+/// benchmarks report beside their times.
+pub fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -214,16 +226,4 @@ mod tests {
         );
         assert_eq!(with_database("postgres://u@localhost:5433", "x"), "postgres://u@localhost:5433/x");
     }
-}
-
-/// The peak resident memory of this process so far, in MB (Linux; 0 elsewhere): what the
-/// benchmarks report beside their times.
-pub fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
 }
