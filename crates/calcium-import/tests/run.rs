@@ -54,17 +54,27 @@ impl Fixture {
         path
     }
 
-    async fn import(&self, store: &Store, path: &Path, dry_run: bool, execution: i64) -> ImportReport {
-        let options = ImportOptions {
+    /// Options of an import of `path` into the fixture's log folder (`log_dir` must be it).
+    fn options<'a>(&'a self, path: &'a Path, log_dir: &'a Path, time_zone: &'a TimeZone) -> ImportOptions<'a> {
+        ImportOptions {
             path,
             model: &self.model,
-            dry_run,
-            execution_id: (!dry_run).then_some(execution),
-            log_dir: &self.dir.path().join("logs"),
-            time_zone: &TimeZone::get("Europe/Paris").unwrap(),
+            dry_run: false,
+            execution_id: None,
+            log_dir,
+            time_zone,
             started_at: Timestamp::now(),
             progress: None,
             cancelled: None,
+        }
+    }
+
+    async fn import(&self, store: &Store, path: &Path, dry_run: bool, execution: i64) -> ImportReport {
+        let (log_dir, time_zone) = (self.dir.path().join("logs"), TimeZone::get("Europe/Paris").unwrap());
+        let options = ImportOptions {
+            dry_run,
+            execution_id: (!dry_run).then_some(execution),
+            ..self.options(path, &log_dir, &time_zone)
         };
         run_import(store, &options).await.unwrap()
     }
@@ -259,18 +269,12 @@ async fn an_import_stopped_midway_writes_nothing_and_its_logs_say_why() {
         let fixture = Fixture::new(&store).await;
         let lines = [header(), line(&[("NOM", "Martin"), ("SEXE", "X")]), line(&[("COD_NNE", "1234567890V")])];
         let path = fixture.file("arret.csv", &windows_1252(&lines));
-        let log_dir = fixture.dir.path().join("logs");
+        let (log_dir, time_zone) = (fixture.dir.path().join("logs"), TimeZone::get("Europe/Paris").unwrap());
         let stop_now = || true;
         let options = ImportOptions {
-            path: &path,
-            model: &fixture.model,
-            dry_run: false,
             execution_id: Some(1),
-            log_dir: &log_dir,
-            time_zone: &TimeZone::get("Europe/Paris").unwrap(),
-            started_at: Timestamp::now(),
-            progress: None,
             cancelled: Some(&stop_now),
+            ..fixture.options(&path, &log_dir, &time_zone)
         };
         let error = run_import(&store, &options).await.unwrap_err();
         assert!(matches!(error, calcium_import::ImportError::Cancelled), "{error}");

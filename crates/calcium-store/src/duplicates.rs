@@ -250,12 +250,7 @@ const SELECT_SUBJECTS: &str = "SELECT id, nom, nomusage, prenom1, prenom2, preno
 /// with `query_only` rather than read-only: a read-only connection cannot create the WAL's
 /// shared-memory file, and fails when no other connection holds the base open.
 fn subjects_from_file(file: &std::path::Path, after: i64, limit: i64) -> Result<Vec<DuplicateSubject>> {
-    use rusqlite::OpenFlags;
-    let connection = rusqlite::Connection::open_with_flags(
-        file,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    connection.busy_timeout(std::time::Duration::from_secs(30))?;
+    let connection = crate::import_session::open_sqlite_file(file)?;
     connection.execute_batch("PRAGMA query_only = ON")?;
     let mut statement = connection.prepare(SELECT_SUBJECTS)?;
     let rows = statement.query_map([after, limit], |row| {

@@ -14,6 +14,8 @@
 
 mod sqlite;
 
+pub(crate) use self::sqlite::open_file as open_sqlite_file;
+
 use calcium_core::normalize::SecondaryKey;
 use calcium_core::student::{BirthDate, Fingerprint, Ine, Student, StudentId};
 use sqlx::{Postgres, Transaction};

@@ -37,6 +37,16 @@ const IMPORT_CACHE_KIB: i64 = 64 * 1024;
 /// than failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A rusqlite connection of its own on the pool's base file (read-write: even a reader must be
+/// able to create the WAL's shared-memory file), waiting for writers as long as the pool does.
+/// The caller uses it from one thread at a time.
+pub(crate) fn open_file(file: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(file, flags)?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(connection)
+}
+
 /// An import's own connection, inside its open transaction.
 pub(super) struct SqliteImport {
     connection: Connection,
@@ -51,9 +61,7 @@ impl SqliteImport {
         if file == Path::new(":memory:") {
             return Err(DbError::Unavailable("une base SQLite en mémoire ne peut pas recevoir d'import".to_owned()));
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let connection = Connection::open_with_flags(file, flags)?;
-        connection.busy_timeout(BUSY_TIMEOUT)?;
+        let connection = open_file(file)?;
         connection.execute_batch(&format!(
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; \
              PRAGMA cache_size = -{IMPORT_CACHE_KIB};"
