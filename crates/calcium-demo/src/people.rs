@@ -541,7 +541,7 @@ mod tests {
             let (d, o) = (&population.records[duplicate], &population.records[original]);
             assert_eq!((d.sexe, &d.code_natio, &d.etb, &d.cmp), (o.sexe, &o.code_natio, &o.etb, &o.cmp));
             assert_ne!(d.cod_etu, o.cod_etu);
-            let identity = |r: &StudentRecord| (r.nom.clone(), r.prenom1.clone(), r.datenai, r.cod_nne.clone());
+            let identity = |r: &StudentRecord| (r.nom.clone(), r.prenom1.clone(), r.datenai, r.cod_nne);
             assert_ne!(identity(d), identity(o), "a duplicate differs from its original");
             if d.nom != o.nom && name_key(&d.nom) == name_key(&o.nom) {
                 kinds.insert("accent");

@@ -9,7 +9,9 @@
 use std::time::Instant;
 
 use calcium_core::student::{FormatVersion, Student, StudentId};
-use calcium_import::{Action, Existing, Nomenclatures, ParseOptions, ines_of, parse_file, plan, secondary_keys_of};
+use calcium_import::{
+    Action, Existing, Nomenclatures, ParseOptions, ParsedRow, Row, ines_of, parse_file, plan, secondary_keys_of,
+};
 
 const NOMS: [&str; 8] = ["MARTIN", "LEFÈVRE", "CŒURDEROY", "N'DIAYE", "GARÇON", "DUPONT-MOREAU", "ÉMERY", "NGUYEN"];
 const PRENOMS: [&str; 8] = ["Léa", "Chloé", "Zoé", "Noël", "Anaïs", "Jérôme", "Hélène", "François"];
@@ -83,8 +85,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let started = Instant::now();
-    let ines = ines_of(&parsed.rows);
-    let keys = secondary_keys_of(&parsed.rows);
+    let rows: Vec<Row<'_>> = parsed.rows.iter().map(ParsedRow::as_row).collect();
+    let ines = ines_of(&rows.iter().map(Row::keys).collect::<Vec<_>>());
+    let keys = secondary_keys_of(&rows);
     println!("lookup keys: {:.2?} ({} INEs, {} secondary keys)", started.elapsed(), ines.len(), keys.len());
 
     // A base holding every other student of the file, as the caller's bulk lookups return it.
@@ -101,19 +104,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             import_model: Some("APOGEE".to_owned()),
             last_execution_id: None,
         };
-        if let Some(ine) = &student.record.cod_nne {
-            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(student.clone().into());
-        }
-        existing.by_secondary_key.entry(student.record.secondary_key()).or_default().push(student.into());
+        existing.add_by_ine(student.clone().into());
+        existing.add_by_secondary_key(student.into());
     }
 
     let started = Instant::now();
-    let planned = plan(parsed.rows, &existing);
+    let planned = plan(rows, &existing);
     let plan_time = started.elapsed();
     let mut counts = [0usize; 4];
     for p in &planned {
         counts[match p.action {
-            Action::Create { .. } => 0,
+            Action::Create => 0,
             Action::Update { .. } => 1,
             Action::Unchanged(_) => 2,
             Action::Rejected(_) => 3,

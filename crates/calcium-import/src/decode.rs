@@ -69,11 +69,31 @@ impl Encoding {
     /// Decodes one line. Borrows when the bytes are already the text (ASCII, or valid UTF-8),
     /// which is the common case: no allocation per line.
     pub fn decode(self, raw: &[u8]) -> Cow<'_, str> {
-        let encoding = match self {
+        self.encoding_rs().decode_without_bom_handling(raw).0
+    }
+
+    /// [`Encoding::decode`] into `buffer` when the bytes are not already the text: a reader
+    /// decodes every line into the same buffer instead of allocating one per accented line.
+    pub fn decode_into<'a>(self, raw: &'a [u8], buffer: &'a mut String) -> &'a str {
+        let as_it_is = match self {
+            Encoding::Windows1252 => raw.is_ascii(),
+            Encoding::Utf8 | Encoding::Utf8Bom => true,
+        };
+        if as_it_is && let Ok(text) = std::str::from_utf8(raw) {
+            return text;
+        }
+        let mut decoder = self.encoding_rs().new_decoder_without_bom_handling();
+        buffer.clear();
+        buffer.reserve(decoder.max_utf8_buffer_length(raw.len()).unwrap_or(raw.len() * 3));
+        let _ = decoder.decode_to_string(raw, buffer, true);
+        buffer
+    }
+
+    fn encoding_rs(self) -> &'static encoding_rs::Encoding {
+        match self {
             Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
             Encoding::Utf8 | Encoding::Utf8Bom => encoding_rs::UTF_8,
-        };
-        encoding.decode_without_bom_handling(raw).0
+        }
     }
 }
 
@@ -172,7 +192,7 @@ pub struct Line<'a> {
     /// How the line ended; `None` for a last line without newline.
     pub ending: Option<LineEnding>,
     /// The decoded text.
-    pub text: Cow<'a, str>,
+    pub text: &'a str,
 }
 
 /// Reads the non-blank lines of a file in order, one at a time, into one reused buffer.
@@ -181,6 +201,8 @@ pub struct LineReader<R> {
     reader: R,
     encoding: Encoding,
     buffer: Vec<u8>,
+    /// The decoded text of the last line, when it is not its bytes as they are.
+    text: String,
     /// Number of the last line read.
     number: usize,
 }
@@ -188,7 +210,7 @@ pub struct LineReader<R> {
 impl<R: std::io::BufRead> LineReader<R> {
     /// `encoding` is the whole file's, detected beforehand ([`EncodingSniffer`]).
     pub fn new(reader: R, encoding: Encoding) -> LineReader<R> {
-        LineReader { reader, encoding, buffer: Vec::with_capacity(1024), number: 0 }
+        LineReader { reader, encoding, buffer: Vec::with_capacity(1024), text: String::with_capacity(1024), number: 0 }
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -201,7 +223,8 @@ impl<R: std::io::BufRead> LineReader<R> {
             let Some((start, end, ending)) = self.read_raw()? else { return Ok(None) };
             if !self.is_blank(&self.buffer[start..end]) {
                 let raw = &self.buffer[start..end];
-                return Ok(Some(Line { number: self.number, raw, ending, text: self.encoding.decode(raw) }));
+                let text = self.encoding.decode_into(raw, &mut self.text);
+                return Ok(Some(Line { number: self.number, raw, ending, text }));
             }
         }
     }
@@ -237,8 +260,13 @@ impl<R: std::io::BufRead> LineReader<R> {
 
     /// Blank lines are skipped (they still count in the numbering).
     fn is_blank(&self, raw: &[u8]) -> bool {
-        // Cheap test first: most lines are neither empty nor all ASCII blanks.
-        raw.iter().all(u8::is_ascii_whitespace) || (!raw.is_ascii() && self.encoding.decode(raw).trim().is_empty())
+        match raw.iter().find(|byte| !byte.is_ascii_whitespace()) {
+            None => true,
+            // A visible ASCII character: the usual case, told by the first byte of the line.
+            Some(byte) if byte.is_ascii() => false,
+            // Only what follows a non-ASCII byte (a no-break space…) needs decoding.
+            Some(_) => self.encoding.decode(raw).trim().is_empty(),
+        }
     }
 }
 
@@ -255,7 +283,7 @@ mod tests {
         let mut reader = LineReader::new(input, encoding);
         let mut lines = Vec::new();
         while let Some(line) = reader.next_line().unwrap() {
-            lines.push((line.number, line.raw.to_vec(), line.text.into_owned(), line.ending));
+            lines.push((line.number, line.raw.to_vec(), line.text.to_owned(), line.ending));
         }
         (encoding, lines)
     }

@@ -10,11 +10,11 @@ mod tests;
 
 use std::io::BufRead;
 
-use calcium_core::student::FormatVersion;
+use calcium_core::student::{FormatVersion, RecordBatch, StudentRecord};
 
 use crate::decode::{Encoding, LineEnding, LineReader};
 use crate::header::{FileError, check_header};
-use crate::row::{ParseOptions, ParsedRow, RowError, RowWarning, parse_row};
+use crate::row::{ParseOptions, ParsedRow, Row, RowError, RowKeys, RowWarning, parse_line};
 
 /// A line refused by the line checks, with its bytes as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,16 +53,21 @@ pub struct FileReader<R> {
     pub line_ending: LineEnding,
     /// Data lines read so far (non-blank lines after the header).
     data_lines: usize,
-    /// Raw bytes of the previous slice: what the next one reserves.
+    /// Raw bytes and record text of the previous slice: what the next one reserves.
     last_slice_bytes: usize,
+    last_slice_text: usize,
 }
 
-/// A run of consecutive data lines, judged.
+/// A run of consecutive data lines, judged. The accepted lines' values are held in one
+/// [`RecordBatch`], read back as [`Row`]s: a slice costs a few allocations, not a few per value.
 #[derive(Debug, Clone, Default)]
 pub struct Slice {
-    /// Lines that passed the line checks, in line order.
-    pub rows: Vec<ParsedRow>,
-    /// Lines that did not, in line order (their bytes are in [`Slice::raw_line`]).
+    /// The accepted lines, in line order: `keys[i]`, `warnings[i]` and `records.get(i)` are
+    /// the same line's.
+    keys: Vec<RowKeys>,
+    warnings: Vec<Vec<RowWarning>>,
+    records: RecordBatch,
+    /// Lines that did not pass, in line order (their bytes are in [`Slice::raw_line`]).
     pub rejected: Vec<RowError>,
     /// The bytes of every line of the slice, one after the other.
     bytes: Vec<u8>,
@@ -74,6 +79,32 @@ impl Slice {
     /// How many data lines the slice holds.
     pub fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// How many of them passed the line checks.
+    pub fn accepted(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// What the look-ups need of each accepted line, in line order.
+    pub fn keys(&self) -> &[RowKeys] {
+        &self.keys
+    }
+
+    /// The `index`th accepted line (in line order), borrowed from the slice.
+    pub fn row(&self, index: usize) -> Row<'_> {
+        let keys = &self.keys[index];
+        Row { line: keys.line, record: self.record(index), fingerprint: keys.fingerprint, key: keys.key }
+    }
+
+    /// The record of the `index`th accepted line.
+    pub fn record(&self, index: usize) -> StudentRecord<&str> {
+        self.records.get(index).0
+    }
+
+    /// The warnings of the `index`th accepted line, taken out of the slice.
+    pub fn take_warnings(&mut self, index: usize) -> Vec<RowWarning> {
+        std::mem::take(&mut self.warnings[index])
     }
 
     pub fn is_empty(&self) -> bool {
@@ -94,10 +125,19 @@ impl<R: BufRead> FileReader<R> {
     pub fn open(reader: R, encoding: Encoding) -> Result<FileReader<R>, OpenError> {
         let mut lines = LineReader::new(reader, encoding);
         let header = lines.next_line()?.ok_or(FileError::Empty)?;
-        let version = check_header(&header.text)?;
+        let version = check_header(header.text)?;
         let (header_line, header_raw) = (header.number, header.raw.to_vec());
         let line_ending = header.ending.unwrap_or(LineEnding::CrLf);
-        Ok(FileReader { lines, version, header_line, header_raw, line_ending, data_lines: 0, last_slice_bytes: 0 })
+        Ok(FileReader {
+            lines,
+            version,
+            header_line,
+            header_raw,
+            line_ending,
+            data_lines: 0,
+            last_slice_bytes: 0,
+            last_slice_text: 0,
+        })
     }
 
     pub fn encoding(&self) -> Encoding {
@@ -115,7 +155,9 @@ impl<R: BufRead> FileReader<R> {
         // each doubling copies megabytes into freshly zeroed pages.
         let expected = max_lines.min(SLICE_CAPACITY_LIMIT);
         let mut slice = Slice {
-            rows: Vec::with_capacity(expected),
+            keys: Vec::with_capacity(expected),
+            warnings: Vec::with_capacity(expected),
+            records: RecordBatch::with_capacity(expected, self.last_slice_text),
             ends: Vec::with_capacity(expected),
             bytes: Vec::with_capacity(self.last_slice_bytes),
             ..Slice::default()
@@ -124,13 +166,18 @@ impl<R: BufRead> FileReader<R> {
             let Some(line) = self.lines.next_line()? else { break };
             slice.bytes.extend_from_slice(line.raw);
             slice.ends.push((line.number, slice.bytes.len()));
-            match parse_row(line.number, &line.text, self.version, options) {
-                Ok(row) => slice.rows.push(row),
+            match parse_line(line.number, line.text, self.version, options) {
+                Ok(parsed) => {
+                    slice.keys.push(parsed.row.keys());
+                    slice.records.push(&parsed.row.record, parsed.row.fingerprint);
+                    slice.warnings.push(parsed.warnings);
+                }
                 Err(error) => slice.rejected.push(error),
             }
         }
         self.data_lines += slice.len();
         self.last_slice_bytes = slice.bytes.len();
+        self.last_slice_text = slice.records.text_len();
         Ok((!slice.is_empty()).then_some(slice))
     }
 
@@ -218,13 +265,21 @@ pub fn parse_file(bytes: &[u8], options: &ParseOptions) -> Result<ParsedFile, Fi
             let raw = slice.raw_line(number).unwrap_or_default().to_vec();
             file.raw_lines.push((number, raw));
         }
+        for index in 0..slice.accepted() {
+            let warnings = slice.warnings[index].clone();
+            file.warnings.extend(warnings.iter().cloned());
+            let row = slice.row(index);
+            file.rows.push(ParsedRow {
+                line: row.line,
+                record: row.record.to_owned_record(),
+                warnings,
+                fingerprint: row.fingerprint,
+                key: row.key,
+            });
+        }
         for error in slice.rejected {
             let raw = file.raw_line(error.line).unwrap_or_default().to_vec();
             file.rejected.push(RejectedLine { error, raw });
-        }
-        for row in slice.rows {
-            file.warnings.extend(row.warnings.iter().cloned());
-            file.rows.push(row);
         }
     }
     Ok(file)

@@ -20,10 +20,11 @@ pub use decode::{Encoding, LineEnding};
 pub use file::{FileReader, OpenError, ParsedFile, RejectedLine, Slice, parse_file};
 pub use header::{FileError, check_header};
 pub use plan::{
-    Action, Candidate, Existing, InBase, KnownInes, Planned, Planner, ines_of, plan, records_needed, secondary_keys_of,
+    Action, Candidate, Existing, InBase, KnownInes, Planned, Planner, ines_of, ines_to_look_up, keys_to_look_up, plan,
+    records_needed, secondary_keys_of,
 };
 pub use row::{
-    ModelDefaults, Nomenclatures, ParseOptions, ParsedRow, RowError, RowErrorKind, RowWarning, RowWarningKind,
-    parse_row,
+    ModelDefaults, Nomenclatures, ParseOptions, ParsedLine, ParsedRow, Row, RowError, RowErrorKind, RowKeys,
+    RowWarning, RowWarningKind, parse_line, parse_row,
 };
 pub use run::{ImportError, ImportOptions, ImportReport, Progress, run_import};

@@ -24,15 +24,14 @@ mod tests;
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasher;
 
-use calcium_core::normalize::SecondaryKey;
+use calcium_core::normalize::{KeyDigest, SecondaryKey};
 use calcium_core::student::{Fingerprint, Ine, Student, StudentId, StudentRecord};
 use calcium_store::StudentMatch;
 
 pub use self::known::{InBase, KnownInes};
 use crate::messages::{self, Subject};
-use crate::row::{ParsedRow, RowError, RowErrorKind};
+use crate::row::{Row, RowError, RowErrorKind, RowKeys};
 
 /// A stored student a line may be about, as the bulk look-ups found it. The whole record is
 /// only fetched when a line that reaches the student differs from it ([`records_needed`]): a
@@ -51,7 +50,7 @@ impl From<Student> for Candidate {
     fn from(student: Student) -> Candidate {
         Candidate {
             id: student.id,
-            ine: student.record.cod_nne.clone(),
+            ine: student.record.cod_nne,
             key: student.record.secondary_key(),
             fingerprint: Some(Fingerprint::of(&student.record)),
             record: Some(student.record),
@@ -70,12 +69,24 @@ impl From<StudentMatch> for Candidate {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Existing {
     /// INE → the students holding it (more than one is MULTIPLE_INE).
-    pub by_ine: HashMap<String, Vec<Candidate>>,
-    /// Secondary key → the students having it.
-    pub by_secondary_key: HashMap<SecondaryKey, Vec<Candidate>>,
+    pub by_ine: HashMap<Ine, Vec<Candidate>, Fast>,
+    /// Digest of the secondary keys ([`SecondaryKey::digest`]) → the students having them.
+    pub by_secondary_key: HashMap<KeyDigest, Vec<Candidate>, Fast>,
 }
 
 impl Existing {
+    /// Files a student found in the base under its INE.
+    pub fn add_by_ine(&mut self, candidate: Candidate) {
+        if let Some(ine) = candidate.ine {
+            self.by_ine.entry(ine).or_default().push(candidate);
+        }
+    }
+
+    /// Files a student found in the base under its secondary keys.
+    pub fn add_by_secondary_key(&mut self, candidate: Candidate) {
+        self.by_secondary_key.entry(candidate.key.digest()).or_default().push(candidate);
+    }
+
     /// Gives the fetched whole records to the candidates they belong to.
     pub fn add_records(&mut self, students: impl IntoIterator<Item = Student>) {
         let records: HashMap<StudentId, StudentRecord> = students.into_iter().map(|s| (s.id, s.record)).collect();
@@ -90,11 +101,13 @@ impl Existing {
 
 /// The candidates whose whole record the planner may need for `rows`: those reached by a row
 /// (through its INE or its secondary keys) whose fingerprint differs from that row's. A superset
-/// of what [`Planner`] reads, whatever earlier rows claimed.
-pub fn records_needed(rows: &[ParsedRow], existing: &Existing) -> Vec<StudentId> {
+/// of what [`Planner`] reads, whatever earlier rows claimed. `statuses` are the rows'
+/// [`KnownInes::status`]: a row the known INEs settle reads no record.
+pub fn records_needed(rows: &[RowKeys], statuses: &[Option<InBase>], existing: &Existing) -> Vec<StudentId> {
     let mut needed = HashSet::new();
-    for row in rows {
-        let by_ine = row.record.cod_nne.as_ref().and_then(|ine| existing.by_ine.get(ine.as_str()));
+    let unsettled = rows.iter().zip(statuses).filter(|(_, status)| !matches!(status, Some(InBase::Unchanged(_))));
+    for (row, _) in unsettled {
+        let by_ine = row.ine.and_then(|ine| existing.by_ine.get(&ine));
         let by_key = existing.by_secondary_key.get(&row.key);
         for candidate in by_ine.into_iter().chain(by_key).flatten() {
             if candidate.record.is_none() && candidate.fingerprint != Some(row.fingerprint) {
@@ -110,15 +123,13 @@ pub fn records_needed(rows: &[ParsedRow], existing: &Existing) -> Vec<StudentId>
 /// What applying a line does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// A new student, with the fingerprint its line was parsed with.
-    Create {
-        record: StudentRecord,
-        fingerprint: Fingerprint,
-    },
-    /// The stored student's record becomes `record` (the line merged over what was stored).
+    /// A new student: the line's record, with the fingerprint it was parsed with.
+    Create,
+    /// The stored student's record becomes `record` (the line merged over what was stored;
+    /// boxed: updates are few, and every other action is small).
     Update {
         id: StudentId,
-        record: StudentRecord,
+        record: Box<StudentRecord>,
     },
     /// The line says what is already stored: nothing is written.
     Unchanged(StudentId),
@@ -134,65 +145,61 @@ pub struct Planned {
 }
 
 /// The distinct INEs of the rows, in line order: what to look up by INE.
-pub fn ines_of(rows: &[ParsedRow]) -> Vec<Ine> {
+pub fn ines_of(rows: &[RowKeys]) -> Vec<Ine> {
     let mut seen = HashSet::new();
-    rows.iter().filter_map(|row| row.record.cod_nne.as_ref()).filter(|ine| seen.insert(*ine)).cloned().collect()
+    rows.iter().filter_map(|row| row.ine).filter(|ine| seen.insert(*ine)).collect()
 }
 
 /// The distinct INEs of the rows that the known INEs do not settle, in line order: what to ask
 /// the base by INE. `statuses` are [`KnownInes::statuses`] of the rows.
-pub fn ines_to_look_up<'r>(rows: &'r [ParsedRow], statuses: &[Option<InBase>]) -> Vec<&'r str> {
+pub fn ines_to_look_up<'r>(rows: &'r [RowKeys], statuses: &[Option<InBase>]) -> Vec<&'r str> {
     let mut seen = HashSet::new();
     rows.iter()
         .zip(statuses)
         .filter(|(_, status)| **status == Some(InBase::ToLookUp))
-        .filter_map(|(row, _)| row.record.cod_nne.as_ref().map(Ine::as_str))
+        .filter_map(|(row, _)| row.ine.as_ref().map(Ine::as_str))
         .filter(|ine| seen.insert(*ine))
         .collect()
 }
 
-/// The distinct secondary keys to ask the base about, once `existing` holds its answers by
-/// INE: those of the rows without INE, or whose INE the base does not hold.
-pub fn keys_to_look_up(rows: &[ParsedRow], statuses: &[Option<InBase>], existing: &Existing) -> Vec<SecondaryKey> {
+/// Which rows' secondary keys to ask the base about, once `existing` holds its answers by INE:
+/// those of the rows without INE, or whose INE the base does not hold; the first row of each
+/// distinct key only. Given as positions in `rows`: the caller reads the keys themselves from
+/// the rows' records.
+pub fn keys_to_look_up(rows: &[RowKeys], statuses: &[Option<InBase>], existing: &Existing) -> Vec<usize> {
     let mut seen = HashSet::new();
     rows.iter()
         .zip(statuses)
-        .filter(|(row, status)| match status {
+        .enumerate()
+        .filter(|(_, (row, status))| match status {
             None | Some(InBase::Absent) => true,
             Some(InBase::Unchanged(_)) => false,
-            Some(InBase::ToLookUp) => {
-                !row.record.cod_nne.as_ref().is_some_and(|ine| existing.by_ine.contains_key(ine.as_str()))
-            }
+            Some(InBase::ToLookUp) => !row.ine.is_some_and(|ine| existing.by_ine.contains_key(&ine)),
         })
-        .map(|(row, _)| &row.key)
-        .filter(|key| seen.insert(*key))
-        .cloned()
+        .filter(|(_, (row, _))| seen.insert(row.key))
+        .map(|(index, _)| index)
         .collect()
 }
 
 /// The distinct secondary keys of the rows, in line order: what to look up by secondary keys.
 /// Every row's key is given, with or without INE, since whether an INE is found is only known
 /// after the lookup.
-pub fn secondary_keys_of(rows: &[ParsedRow]) -> Vec<SecondaryKey> {
-    let keys: Vec<SecondaryKey> = rows.iter().map(|row| row.key.clone()).collect();
-    // Remember which are first seen by reference, so no key is cloned.
-    let mut seen = HashSet::with_capacity(keys.len());
-    let first: Vec<bool> = keys.iter().map(|key| seen.insert(key)).collect();
-    drop(seen);
-    keys.into_iter().zip(first).filter_map(|(key, first)| first.then_some(key)).collect()
+pub fn secondary_keys_of(rows: &[Row<'_>]) -> Vec<SecondaryKey> {
+    let mut seen = HashSet::with_capacity(rows.len());
+    rows.iter().filter(|row| seen.insert(row.key)).map(Row::secondary_key).collect()
 }
 
 /// Plans every row, in the order given (line order), against one look-up for all of them.
-pub fn plan(rows: impl IntoIterator<Item = ParsedRow>, existing: &Existing) -> Vec<Planned> {
+pub fn plan<'r>(rows: impl IntoIterator<Item = Row<'r>>, existing: &Existing) -> Vec<Planned> {
     let rows = rows.into_iter();
     let mut planner = Planner::with_capacity(rows.size_hint().0);
     let mut planned = Vec::with_capacity(rows.size_hint().0);
-    planned.extend(rows.map(|row| planner.plan_row(row, existing)));
+    planned.extend(rows.map(|row| planner.plan_row(&row, existing)));
     planned
 }
 
-/// The hasher of the planner's sets, filled once per line: seeded per set, several times
-/// faster than the standard SipHash on numbers.
+/// The hasher of the planner's sets and of [`Existing`], used once or twice per line: seeded
+/// per set, several times faster than the standard SipHash on numbers.
 type Fast = foldhash::fast::RandomState;
 
 /// Plans rows one at a time, remembering what earlier rows of the same file claimed, so a file
@@ -209,11 +216,10 @@ pub struct Planner {
     claimed_ids: HashSet<StudentId, Fast>,
     /// Secondary keys of the students earlier lines create or update, as 128-bit digests: two
     /// different keys collide with odds of about 2⁻¹²⁸ × (lines)².
-    claimed_keys: HashSet<u128, Fast>,
+    claimed_keys: HashSet<KeyDigest, Fast>,
     /// Students found unchanged by comparing their whole record, whose stored fingerprint was
     /// missing or stale: to store afresh, so that the next import knows them at once.
     refreshes: Vec<(StudentId, Fingerprint)>,
-    key_hashers: (foldhash::quality::RandomState, foldhash::quality::RandomState),
 }
 
 impl Default for Planner {
@@ -235,7 +241,6 @@ impl Planner {
             claimed_ids: HashSet::with_capacity_and_hasher(rows, Fast::default()),
             claimed_keys: HashSet::with_capacity_and_hasher(rows, Fast::default()),
             refreshes: Vec::new(),
-            key_hashers: Default::default(),
         }
     }
 
@@ -257,22 +262,38 @@ impl Planner {
         std::mem::take(&mut self.refreshes)
     }
 
-    fn key_digest(&self, key: &SecondaryKey) -> u128 {
-        let high = self.key_hashers.0.hash_one(key);
-        let low = self.key_hashers.1.hash_one(key);
-        u128::from(high) << 64 | u128::from(low)
-    }
-
     /// The decision for the next row.
     /// `existing` must hold what the look-ups found for this row's INE and secondary keys,
     /// and the whole records [`records_needed`] names.
-    pub fn plan_row(&mut self, row: ParsedRow, existing: &Existing) -> Planned {
-        Planned { line: row.line, action: self.action(row, existing) }
+    pub fn plan_row(&mut self, row: &Row<'_>, existing: &Existing) -> Planned {
+        let keys = row.keys();
+        let status = keys.ine.map(|ine| self.known.status(&ine, keys.fingerprint));
+        self.plan_row_in(&keys, status, existing, || row.record.clone())
     }
 
-    fn action(&mut self, row: ParsedRow, existing: &Existing) -> Action {
-        let ParsedRow { line, record, fingerprint, key, .. } = row;
-        let ine = record.cod_nne.as_ref().map(Ine::as_str);
+    /// [`Planner::plan_row`] for a row whose [`KnownInes::status`] the caller already has (it
+    /// needed it to choose what to look up). `record` gives the line's record; it is asked for
+    /// only when the line may change a stored student: most lines of a daily file are settled
+    /// without it.
+    pub fn plan_row_in<'r>(
+        &mut self,
+        row: &RowKeys,
+        status: Option<InBase>,
+        existing: &Existing,
+        record: impl FnOnce() -> StudentRecord<&'r str>,
+    ) -> Planned {
+        Planned { line: row.line, action: self.action(row, status, existing, record) }
+    }
+
+    fn action<'r>(
+        &mut self,
+        row: &RowKeys,
+        status: Option<InBase>,
+        existing: &Existing,
+        record: impl FnOnce() -> StudentRecord<&'r str>,
+    ) -> Action {
+        let &RowKeys { line, ine: line_ine, fingerprint, key: key_digest } = row;
+        let ine = line_ine.as_ref().map(Ine::as_str);
         let reject = |kind: RowErrorKind, message: String| {
             Action::Rejected(RowError { line, ine: ine.map(str::to_owned), kind, message })
         };
@@ -280,7 +301,7 @@ impl Planner {
         let ambiguous = || reject(RowErrorKind::PotentialDuplicates, messages::potential_duplicates(subject));
         let mismatch = || reject(RowErrorKind::SecondaryKeysMismatch, messages::secondary_keys_mismatch(subject));
 
-        if let Some(ine) = &record.cod_nne {
+        if let Some(ine) = line_ine {
             match self.first_line_of_ine.entry(ine.packed()) {
                 Entry::Occupied(first) => {
                     let message = messages::duplicate_in_file(ine.as_str(), *first.get(), line);
@@ -291,10 +312,9 @@ impl Planner {
                 }
             }
         }
-        let key_digest = self.key_digest(&key);
 
         // 1–2. The INE, when the base has it.
-        if let Some(InBase::Unchanged(id)) = record.cod_nne.as_ref().map(|ine| self.known.status(ine, fingerprint)) {
+        if let Some(InBase::Unchanged(id)) = status {
             // The same fingerprint: the same record, so the same secondary keys too.
             if self.claimed_ids.contains(&id) {
                 return ambiguous();
@@ -302,13 +322,13 @@ impl Planner {
             self.claim(id, key_digest);
             return Action::Unchanged(id);
         }
-        if let Some(ine) = ine {
-            match existing.by_ine.get(ine).map(Vec::as_slice).unwrap_or_default() {
+        if let Some(ine) = line_ine {
+            match existing.by_ine.get(&ine).map(Vec::as_slice).unwrap_or_default() {
                 [] => {}
-                [student] if student.key != key => return mismatch(),
+                [student] if student.key.digest() != key_digest => return mismatch(),
                 [student] if self.claimed_ids.contains(&student.id) => return ambiguous(),
                 [student] => return self.update(student, record, fingerprint, key_digest),
-                _ => return reject(RowErrorKind::MultipleIne, messages::multiple_ine(ine)),
+                _ => return reject(RowErrorKind::MultipleIne, messages::multiple_ine(ine.as_str())),
             }
         }
 
@@ -316,10 +336,10 @@ impl Planner {
         if self.claimed_keys.contains(&key_digest) {
             return ambiguous();
         }
-        match existing.by_secondary_key.get(&key).map(Vec::as_slice).unwrap_or_default() {
+        match existing.by_secondary_key.get(&key_digest).map(Vec::as_slice).unwrap_or_default() {
             [] => {
                 self.claimed_keys.insert(key_digest);
-                Action::Create { record, fingerprint }
+                Action::Create
             }
             [student] => {
                 let other_ine = matches!((ine, &student.ine), (Some(ine), Some(stored)) if stored.as_str() != ine);
@@ -336,19 +356,25 @@ impl Planner {
     }
 
     /// A line of the file is about the student `id`, whose secondary keys digest to `key`.
-    fn claim(&mut self, id: StudentId, key: u128) {
+    fn claim(&mut self, id: StudentId, key: KeyDigest) {
         self.claimed_ids.insert(id);
         self.claimed_keys.insert(key);
     }
 
     /// The line is `student`: merge, and tell whether anything changes.
-    fn update(&mut self, student: &Candidate, record: StudentRecord, fingerprint: Fingerprint, key: u128) -> Action {
+    fn update<'r>(
+        &mut self,
+        student: &Candidate,
+        record: impl FnOnce() -> StudentRecord<&'r str>,
+        fingerprint: Fingerprint,
+        key: KeyDigest,
+    ) -> Action {
         self.claim(student.id, key);
         if student.fingerprint == Some(fingerprint) {
             return Action::Unchanged(student.id);
         }
         let stored = student.record.as_ref().expect("records_needed names every record a differing line merges with");
-        let merged = merge::merge(stored, record);
+        let merged = merge::merge(stored, &record());
         if &merged == stored {
             // The line may leave cells empty: the stored record's own fingerprint is the one
             // to keep.
@@ -358,7 +384,7 @@ impl Planner {
             }
             Action::Unchanged(student.id)
         } else {
-            Action::Update { id: student.id, record: merged }
+            Action::Update { id: student.id, record: Box::new(merged) }
         }
     }
 }

@@ -8,8 +8,9 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use calcium_core::normalize::SecondaryKey;
 use calcium_core::reference::NomenclatureKind;
-use calcium_core::student::{StudentId, StudentRecord};
+use calcium_core::student::{Ine, RecordBatch, StudentId, StudentRecord};
 use calcium_store::{DbError, FileKind, ImportMode, ImportModel, ImportSession, NewProducedFile, SliceWrite, Store};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -17,8 +18,8 @@ use jiff::tz::TimeZone;
 use crate::FileError;
 use crate::decode::{Encoding, EncodingSniffer, LineEnding};
 use crate::file::{FileReader, OpenError, Slice};
-use crate::plan::{Action, Existing, KnownInes, Planner, ines_to_look_up, keys_to_look_up, records_needed};
-use crate::row::{ModelDefaults, Nomenclatures, ParseOptions, ParsedRow, RowError, RowWarning};
+use crate::plan::{Action, Existing, InBase, KnownInes, Planner, ines_to_look_up, keys_to_look_up, records_needed};
+use crate::row::{ModelDefaults, Nomenclatures, ParseOptions, RowError, RowWarning};
 
 mod logs;
 mod mail;
@@ -176,14 +177,14 @@ async fn import_file(
             return Err(ImportError::Cancelled);
         }
         let started = Instant::now();
-        let existing = if session.started_empty() {
-            Existing::default()
+        let looked_up = if session.started_empty() {
+            LookedUp { statuses: vec![None; slice.accepted()], existing: Existing::default() }
         } else {
-            look_up(&mut session, &slice.rows, planner.known()).await?
+            look_up(&mut session, &slice, planner.known()).await?
         };
         timings.looking_up += started.elapsed();
-        let outcome = apply_slice(&mut session, &mut planner, slice, existing, options, &mut timings).await?;
-        done += outcome.lines;
+        let outcome = apply_slice(&mut session, &mut planner, slice, looked_up, options, &mut timings).await?;
+        done += outcome.slice.len();
         let started = Instant::now();
         outcome.report(&mut report, log, &error_file_head, line_ending).map_err(log_error)?;
         timings.logging += started.elapsed();
@@ -283,39 +284,50 @@ fn read_in_background(
     (receiver, reading)
 }
 
+/// What the base holds about a slice's rows.
+struct LookedUp {
+    /// What the known INEs tell of each row, in row order (`None` when there is no INE, and
+    /// for every row of a first import, which has no known INE).
+    statuses: Vec<Option<InBase>>,
+    existing: Existing,
+}
+
 /// The students a slice may be about, beyond what the known INEs settle (on a daily re-import,
 /// nearly every line): looked up by INE, then by secondary keys for the rows whose INE the base
 /// does not hold, then the whole records of those the rows would change.
-async fn look_up(session: &mut ImportSession, rows: &[ParsedRow], known: &KnownInes) -> Result<Existing, DbError> {
+async fn look_up(session: &mut ImportSession, slice: &Slice, known: &KnownInes) -> Result<LookedUp, DbError> {
+    let rows = slice.keys();
     let statuses = known.statuses(rows);
     let mut existing = Existing::default();
     for found in session.matches_by_ines(&ines_to_look_up(rows, &statuses)).await? {
-        if let Some(ine) = &found.ine {
-            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(found.into());
-        }
+        existing.add_by_ine(found.into());
     }
-    let keys = keys_to_look_up(rows, &statuses, &existing);
+    let keys: Vec<SecondaryKey> =
+        keys_to_look_up(rows, &statuses, &existing).into_iter().map(|index| slice.row(index).secondary_key()).collect();
     for found in session.matches_by_keys(&keys).await? {
-        existing.by_secondary_key.entry(found.key.clone()).or_default().push(found.into());
+        existing.add_by_secondary_key(found.into());
     }
-    let needed = records_needed(rows, &existing);
+    let needed = records_needed(rows, &statuses, &existing);
     let records = session.students_by_ids(&needed).await?;
     existing.add_records(records);
-    Ok(existing)
+    Ok(LookedUp { statuses, existing })
 }
 
 /// What one slice came to, ready for the logs and the report.
 struct SliceOutcome {
-    lines: usize,
     /// Line → the warnings of that line, then what happened to it, in line order.
     entries: Vec<(usize, Vec<RowWarning>, LogEntry)>,
-    /// (line, bytes) of the rejected lines, in line order.
-    rejected_raw: Vec<(usize, Vec<u8>)>,
+    /// The slice itself, which the log entries point into.
+    slice: Slice,
 }
 
 enum LogEntry {
-    Created { who: String },
-    Updated { id: StudentId, who: String },
+    /// The slice's `n`th accepted row is a new student.
+    Created(usize),
+    Updated {
+        id: StudentId,
+        who: String,
+    },
     Unchanged(StudentId),
     Rejected(RowError),
 }
@@ -325,37 +337,34 @@ async fn apply_slice(
     session: &mut ImportSession,
     planner: &mut Planner,
     mut slice: Slice,
-    existing: Existing,
+    looked_up: LookedUp,
     options: &ImportOptions<'_>,
     timings: &mut Timings,
 ) -> Result<SliceOutcome, DbError> {
     let started = Instant::now();
-    let lines = slice.len();
-    let mut entries: Vec<(usize, Vec<RowWarning>, LogEntry)> = Vec::with_capacity(lines);
+    let mut entries: Vec<(usize, Vec<RowWarning>, LogEntry)> = Vec::with_capacity(slice.len());
     for error in std::mem::take(&mut slice.rejected) {
         entries.push((error.line, Vec::new(), LogEntry::Rejected(error)));
     }
-    // Sized once: records are wide, and a growing vector copies them at each doubling.
-    let (mut creates, mut updates) = (Vec::with_capacity(slice.rows.len()), Vec::new());
-    for mut row in std::mem::take(&mut slice.rows) {
-        let warnings = std::mem::take(&mut row.warnings);
-        let step = planner.plan_row(row, &existing);
-        // The log names the student now: the record itself goes to the base.
+    let LookedUp { statuses, existing } = looked_up;
+    let (mut creates, mut updates) = (RecordBatch::with_capacity(slice.accepted(), 0), Vec::new());
+    for (index, status) in statuses.into_iter().enumerate() {
+        let keys = slice.keys()[index];
+        let step = planner.plan_row_in(&keys, status, &existing, || slice.record(index));
         let entry = match step.action {
-            Action::Create { record, fingerprint } => {
-                let who = who(&record);
-                creates.push((record, fingerprint));
-                LogEntry::Created { who }
+            Action::Create => {
+                creates.push(&slice.record(index), keys.fingerprint);
+                LogEntry::Created(index)
             }
             Action::Update { id, record } => {
-                let who = who(&record);
-                updates.push((id, record));
+                let who = Who::of(&record.as_view()).to_string();
+                updates.push((id, *record));
                 LogEntry::Updated { id, who }
             }
             Action::Unchanged(id) => LogEntry::Unchanged(id),
             Action::Rejected(error) => LogEntry::Rejected(error),
         };
-        entries.push((step.line, warnings, entry));
+        entries.push((step.line, slice.take_warnings(index), entry));
     }
     timings.planning += started.elapsed();
     let started = Instant::now();
@@ -374,18 +383,29 @@ async fn apply_slice(
     }
     timings.writing += started.elapsed();
     entries.sort_by_key(|(line, _, _)| *line);
-    let rejected_raw = entries
-        .iter()
-        .filter(|(_, _, entry)| matches!(entry, LogEntry::Rejected(_)))
-        .map(|(line, _, _)| (*line, slice.raw_line(*line).unwrap_or_default().to_vec()))
-        .collect();
-    Ok(SliceOutcome { lines, entries, rejected_raw })
+    Ok(SliceOutcome { entries, slice })
 }
 
 /// `NOM Prénom (INE …)`, how the log names a student.
-fn who(record: &StudentRecord) -> String {
-    let ine = record.cod_nne.as_ref().map_or_else(|| "sans INE".to_owned(), |ine| format!("INE {ine}"));
-    format!("{} {} ({ine})", record.nom, record.prenom1)
+struct Who<'r> {
+    nom: &'r str,
+    prenom: &'r str,
+    ine: Option<Ine>,
+}
+
+impl<'r> Who<'r> {
+    fn of(record: &StudentRecord<&'r str>) -> Who<'r> {
+        Who { nom: record.nom, prenom: record.prenom1, ine: record.cod_nne }
+    }
+}
+
+impl std::fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.ine {
+            Some(ine) => write!(f, "{} {} (INE {ine})", self.nom, self.prenom),
+            None => write!(f, "{} {} (sans INE)", self.nom, self.prenom),
+        }
+    }
 }
 
 impl SliceOutcome {
@@ -402,9 +422,9 @@ impl SliceOutcome {
                 log.warning(&warning.message)?;
             }
             match entry {
-                LogEntry::Created { who } => {
+                LogEntry::Created(index) => {
                     report.created += 1;
-                    log.operation(*line, logs::Operation::Created(who))?;
+                    log.operation(*line, logs::Operation::Created(&Who::of(&self.slice.record(*index))))?;
                 }
                 LogEntry::Updated { id, who } => {
                     report.updated += 1;
@@ -420,8 +440,10 @@ impl SliceOutcome {
                 }
             }
         }
-        for (_, raw) in &self.rejected_raw {
-            log.rejected_line(error_file_head, raw, ending)?;
+        for (line, _, entry) in &self.entries {
+            if let LogEntry::Rejected(_) = entry {
+                log.rejected_line(error_file_head, self.slice.raw_line(*line).unwrap_or_default(), ending)?;
+            }
         }
         Ok(())
     }

@@ -36,7 +36,7 @@ fn check_invariants(input: &[u8]) {
     assert_eq!(numbers.len(), parsed.data_lines(), "each line is judged once");
     assert!(numbers.iter().all(|&n| n > parsed.header_line));
 
-    let planned = plan(parsed.rows.clone(), &Existing::default());
+    let planned = plan(parsed.rows.iter().map(calcium_import::ParsedRow::as_row), &Existing::default());
     assert_eq!(
         planned.iter().map(|p| p.line).collect::<Vec<_>>(),
         parsed.rows.iter().map(|r| r.line).collect::<Vec<_>>()

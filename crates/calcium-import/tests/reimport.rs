@@ -7,7 +7,9 @@ use std::collections::HashSet;
 
 use calcium_core::normalize::SecondaryKey;
 use calcium_core::student::{FormatVersion, Ine, Student, StudentId};
-use calcium_import::{Action, Existing, Nomenclatures, ParseOptions, ines_of, parse_file, plan, secondary_keys_of};
+use calcium_import::{
+    Action, Existing, Nomenclatures, ParseOptions, ParsedRow, Row, ines_of, parse_file, plan, secondary_keys_of,
+};
 
 const LINES: u64 = 5_000;
 
@@ -34,12 +36,11 @@ fn lookups(students: &[Student], ines: &[Ine], keys: &[SecondaryKey]) -> Existin
     let keys: HashSet<&SecondaryKey> = keys.iter().collect();
     let mut existing = Existing::default();
     for student in students {
-        if let Some(ine) = student.record.cod_nne.as_ref().filter(|ine| ines.contains(ine)) {
-            existing.by_ine.entry(ine.as_str().to_owned()).or_default().push(student.clone().into());
+        if student.record.cod_nne.as_ref().is_some_and(|ine| ines.contains(ine)) {
+            existing.add_by_ine(student.clone().into());
         }
-        let key = student.record.secondary_key();
-        if keys.contains(&key) {
-            existing.by_secondary_key.entry(key).or_default().push(student.clone().into());
+        if keys.contains(&student.record.secondary_key()) {
+            existing.add_by_secondary_key(student.clone().into());
         }
     }
     existing
@@ -56,14 +57,16 @@ fn importing_the_same_file_twice_changes_nothing_the_second_time() {
     assert_eq!((parsed.rows.len(), parsed.rejected.len(), parsed.warnings.len()), (LINES as usize, 0, 0));
     assert_eq!(parsed.rows[1].record.nom, "CŒURDEROY 1");
 
-    let first = plan(parsed.rows.clone(), &Existing::default());
+    let rows: Vec<Row<'_>> = parsed.rows.iter().map(ParsedRow::as_row).collect();
+    let first = plan(rows.clone(), &Existing::default());
     let created: Vec<Student> = first
         .into_iter()
+        .zip(&parsed.rows)
         .enumerate()
-        .map(|(n, planned)| match planned.action {
-            Action::Create { record, .. } => Student {
+        .map(|(n, (planned, row))| match planned.action {
+            Action::Create => Student {
                 id: StudentId(n as i64),
-                record,
+                record: row.record.clone(),
                 import_model: Some("APOGEE".to_owned()),
                 last_execution_id: None,
             },
@@ -71,10 +74,10 @@ fn importing_the_same_file_twice_changes_nothing_the_second_time() {
         })
         .collect();
 
-    let ines = ines_of(&parsed.rows);
-    let keys = secondary_keys_of(&parsed.rows);
+    let ines = ines_of(&rows.iter().map(Row::keys).collect::<Vec<_>>());
+    let keys = secondary_keys_of(&rows);
     let existing = lookups(&created, &ines, &keys);
-    let second = plan(parsed.rows, &existing);
+    let second = plan(rows, &existing);
     let changed: Vec<_> = second.iter().filter(|p| !matches!(p.action, Action::Unchanged(_))).collect();
     assert!(changed.is_empty(), "{changed:?}");
 }

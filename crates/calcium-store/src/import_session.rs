@@ -511,9 +511,9 @@ fn creates_copy_statement() -> String {
 fn copy_data_of_creates(write: &ImportWrite<'_>, now: i64) -> Vec<u8> {
     let (model, execution) = (Some(write.import_model), write.execution_id);
     let mut data = Vec::with_capacity(write.creates.len() * 400);
-    for new in &write.creates {
+    for (record, fingerprint) in write.creates.iter() {
         let mut row = CopyRow::new(&mut data);
-        bind_student!(row, push_bind, new.record, new.fingerprint, model, execution);
+        bind_student!(row, push_bind, &record, fingerprint, model, execution);
         row.push_bind(now).push_bind(now).end();
     }
     data
@@ -574,10 +574,10 @@ async fn copy_updates(tx: &mut Transaction<'static, Postgres>, write: &ImportWri
     .await?;
     sqlx::query("TRUNCATE import_update").execute(&mut **tx).await?;
     let mut data = Vec::with_capacity(write.updates.len() * 400);
-    for (id, changed) in &write.updates {
+    for (id, changed) in write.updates {
         let mut row = CopyRow::new(&mut data);
         row.push_bind(id.0);
-        bind_student!(row, push_bind, changed.record, changed.fingerprint, model, execution);
+        bind_student!(row, push_bind, &changed.as_view(), Fingerprint::of(changed), model, execution);
         row.push_bind(now).end();
     }
     let columns = format!("{RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}");

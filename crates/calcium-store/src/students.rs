@@ -1,7 +1,9 @@
 //! Students: the 46 import columns plus the normalised secondary keys and provenance.
 
 use calcium_core::normalize::{SecondaryKey, name_key};
-use calcium_core::student::{BirthDate, Fingerprint, Ine, Nir, Sexe, Student, StudentId, StudentRecord, YearOrDate};
+use calcium_core::student::{
+    BirthDate, Fingerprint, Ine, Nir, RecordBatch, Sexe, Student, StudentId, StudentRecord, YearOrDate,
+};
 use jiff::Timestamp;
 use sqlx::QueryBuilder;
 
@@ -24,21 +26,23 @@ pub(crate) const KEY_AND_PROVENANCE_COLUMNS: &str =
 const ROWS_PER_INSERT: usize = 500;
 
 /// What an import writes, in one transaction.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct ImportWrite<'a> {
-    pub creates: Vec<RecordToWrite<'a>>,
-    pub updates: Vec<(StudentId, RecordToWrite<'a>)>,
+    /// New students, with the fingerprints their lines were parsed with.
+    pub creates: &'a RecordBatch,
+    /// Changed students: their whole new record (their fingerprint is computed as they are
+    /// written: changes are few).
+    pub updates: &'a [(StudentId, StudentRecord)],
     pub import_model: &'a str,
     pub execution_id: Option<i64>,
     pub now: Timestamp,
 }
 
 /// A slice of an import's writes, owned, so that the base writes it while the import goes on
-/// ([`crate::ImportSession::queue`]). New students carry the fingerprint their line was parsed
-/// with; changed ones get theirs from whoever writes them.
+/// ([`crate::ImportSession::queue`]).
 #[derive(Debug)]
 pub struct SliceWrite {
-    pub creates: Vec<(StudentRecord, Fingerprint)>,
+    pub creates: RecordBatch,
     pub updates: Vec<(StudentId, StudentRecord)>,
     /// Students left unchanged whose stored fingerprint was missing or stale: only the
     /// fingerprint is written (not a change of the student: no date, no execution stamped).
@@ -51,30 +55,12 @@ pub struct SliceWrite {
 impl SliceWrite {
     pub fn as_import_write(&self) -> ImportWrite<'_> {
         ImportWrite {
-            creates: self
-                .creates
-                .iter()
-                .map(|(record, fingerprint)| RecordToWrite { record, fingerprint: *fingerprint })
-                .collect(),
-            updates: self.updates.iter().map(|(id, record)| (*id, RecordToWrite::from(record))).collect(),
+            creates: &self.creates,
+            updates: &self.updates,
             import_model: &self.import_model,
             execution_id: self.execution_id,
             now: self.now,
         }
-    }
-}
-
-/// A record an import writes, with its fingerprint ([`Fingerprint::of`] the record). The
-/// import computed it when it parsed the line and must not pay for it twice.
-#[derive(Debug, Clone, Copy)]
-pub struct RecordToWrite<'a> {
-    pub record: &'a StudentRecord,
-    pub fingerprint: Fingerprint,
-}
-
-impl<'a> From<&'a StudentRecord> for RecordToWrite<'a> {
-    fn from(record: &'a StudentRecord) -> RecordToWrite<'a> {
-        RecordToWrite { record, fingerprint: Fingerprint::of(record) }
     }
 }
 
@@ -89,60 +75,61 @@ pub struct StudentQuery {
 
 /// Binds the 46 record values, the two keys and the provenance of one student, in the order of
 /// [`RECORD_COLUMNS`] followed by [`KEY_AND_PROVENANCE_COLUMNS`]. `$bind` is `bind` for a
-/// query and `push_bind` for a row of a multi-row INSERT.
+/// query and `push_bind` for a row of a multi-row INSERT; `$record` is a view
+/// (`&StudentRecord<&str>`), which must live as long as the statement.
 macro_rules! bind_student {
     ($target:expr, $bind:ident, $record:expr, $fingerprint:expr, $model:expr, $execution:expr) => {{
-        let r: &::calcium_core::student::StudentRecord = $record;
+        let r: &::calcium_core::student::StudentRecord<&str> = $record;
         $target
-            .$bind(r.cod_anu.as_str())
+            .$bind(r.cod_anu)
             .$bind(r.cod_nne.as_ref().map(::calcium_core::student::Ine::as_str))
             .$bind(r.cod_nni.as_ref().map(::calcium_core::student::Nir::as_str))
-            .$bind(r.cod_etu.as_deref())
-            .$bind(r.nom.as_str())
-            .$bind(r.nomusage.as_deref())
-            .$bind(r.prenom1.as_str())
-            .$bind(r.prenom2.as_deref())
-            .$bind(r.prenom3.as_deref())
+            .$bind(r.cod_etu)
+            .$bind(r.nom)
+            .$bind(r.nomusage)
+            .$bind(r.prenom1)
+            .$bind(r.prenom2)
+            .$bind(r.prenom3)
             .$bind(r.sexe.as_str())
             .$bind($crate::types::DbDate(r.datenai.date()))
-            .$bind(r.code_natio.as_str())
-            .$bind(r.situafam.as_deref())
-            .$bind(r.codebrs.as_deref())
-            .$bind(r.codefinanc.as_deref())
+            .$bind(r.code_natio)
+            .$bind(r.situafam)
+            .$bind(r.codebrs)
+            .$bind(r.codefinanc)
             .$bind(r.tem_affl_sso)
-            .$bind(r.centrepayeur.as_deref())
-            .$bind(r.codemut.as_deref())
-            .$bind(r.adr1.as_deref())
-            .$bind(r.adr2.as_deref())
-            .$bind(r.adr3.as_deref())
-            .$bind(r.cod_bdi.as_deref())
-            .$bind(r.commune.as_deref())
-            .$bind(r.pays.as_deref())
-            .$bind(r.teleph.as_deref())
-            .$bind(r.mail.as_deref())
-            .$bind(r.pcs.as_deref())
-            .$bind(r.adr1fix.as_deref())
-            .$bind(r.adr2fix.as_deref())
-            .$bind(r.adr3fix.as_deref())
-            .$bind(r.bdifix.as_deref())
-            .$bind(r.communefix.as_deref())
-            .$bind(r.paysfix.as_deref())
-            .$bind(r.telephfix.as_deref())
-            .$bind(r.etb.as_str())
-            .$bind(r.cmp.as_str())
-            .$bind(r.cursus.as_deref())
-            .$bind(r.annee.as_deref())
-            .$bind(r.diplome.as_deref())
-            .$bind(r.etablissement.as_deref())
-            .$bind(r.bac.as_deref())
+            .$bind(r.centrepayeur)
+            .$bind(r.codemut)
+            .$bind(r.adr1)
+            .$bind(r.adr2)
+            .$bind(r.adr3)
+            .$bind(r.cod_bdi)
+            .$bind(r.commune)
+            .$bind(r.pays)
+            .$bind(r.teleph)
+            .$bind(r.mail)
+            .$bind(r.pcs)
+            .$bind(r.adr1fix)
+            .$bind(r.adr2fix)
+            .$bind(r.adr3fix)
+            .$bind(r.bdifix)
+            .$bind(r.communefix)
+            .$bind(r.paysfix)
+            .$bind(r.telephfix)
+            .$bind(r.etb)
+            .$bind(r.cmp)
+            .$bind(r.cursus)
+            .$bind(r.annee)
+            .$bind(r.diplome)
+            .$bind(r.etablissement)
+            .$bind(r.bac)
             .$bind(r.datebac.map(i32::from))
-            .$bind(r.etb_bac.as_deref())
+            .$bind(r.etb_bac)
             .$bind(r.daa_etb.map(::calcium_core::student::YearOrDate::to_iso))
             .$bind(r.daa_ens_sup.map(::calcium_core::student::YearOrDate::to_iso))
-            .$bind(r.identifiant.as_deref())
-            .$bind(::calcium_core::normalize::name_key(&r.nom))
-            .$bind(::calcium_core::normalize::name_key(&r.prenom1))
-            .$bind(r.nomusage.as_deref().map(::calcium_core::normalize::name_key))
+            .$bind(r.identifiant)
+            .$bind(::calcium_core::normalize::name_key(r.nom))
+            .$bind(::calcium_core::normalize::name_key(r.prenom1))
+            .$bind(r.nomusage.map(::calcium_core::normalize::name_key))
             .$bind({
                 let fingerprint: ::calcium_core::student::Fingerprint = $fingerprint;
                 fingerprint.0
@@ -163,11 +150,12 @@ impl Store {
         now: Timestamp,
     ) -> Result<StudentId> {
         let sql = format!("{}VALUES ({}) RETURNING id", insert_head(), placeholders(1..=54));
+        let view = record.as_view();
         let id: i64 = on_backend!(self, |pool| {
             bind_student!(
                 sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())),
                 bind,
-                record,
+                &view,
                 Fingerprint::of(record),
                 import_model,
                 execution_id
@@ -194,9 +182,10 @@ impl Store {
         on_backend!(self, |pool| {
             let mut tx = pool.begin().await?;
             for chunk in records.chunks(ROWS_PER_INSERT) {
+                let views: Vec<StudentRecord<&str>> = chunk.iter().map(StudentRecord::as_view).collect();
                 let mut builder = QueryBuilder::new(head.as_str());
-                builder.push_values(chunk, |mut row, record| {
-                    bind_student!(row, push_bind, record, Fingerprint::of(record), import_model, execution_id);
+                builder.push_values(chunk.iter().zip(&views), |mut row, (record, view)| {
+                    bind_student!(row, push_bind, view, Fingerprint::of(record), import_model, execution_id);
                     row.push_bind(now).push_bind(now);
                 });
                 inserted += builder.build().execute(&mut *tx).await?.rows_affected();
@@ -216,11 +205,12 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         let sql = update_statement();
+        let view = record.as_view();
         let updated = on_backend!(self, |pool| {
             bind_student!(
                 sqlx::query(sqlx::AssertSqlSafe(sql.clone())),
                 bind,
-                record,
+                &view,
                 Fingerprint::of(record),
                 import_model,
                 execution_id

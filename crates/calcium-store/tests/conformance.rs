@@ -7,7 +7,7 @@ use calcium_core::normalize::SecondaryKey;
 use calcium_core::reference::NomenclatureKind;
 use calcium_core::schedule::ScheduleFields;
 use calcium_core::student::{
-    BirthDate, Fingerprint, Ine, MandatoryValues, Nir, Sexe, StudentId, StudentRecord, YearOrDate,
+    BirthDate, Fingerprint, Ine, MandatoryValues, Nir, RecordBatch, Sexe, StudentId, StudentRecord, YearOrDate,
 };
 use calcium_core::user::Role;
 use calcium_core::{BatchCode, ExecutionStatus, Schedule, Trigger, WallTime, WeekdaySet};
@@ -522,7 +522,7 @@ async fn import_lookups_are_bulk_and_an_import_write_is_all_or_nothing() {
             SecondaryKey::new("Inconnu", "Personne", without_ine.datenai, "100"),
         ];
         let by_keys = session.matches_by_keys(&keys).await.unwrap();
-        assert_eq!(by_keys.iter().map(|m| (m.id, m.ine.clone())).collect::<Vec<_>>(), [(b, None)]);
+        assert_eq!(by_keys.iter().map(|m| (m.id, m.ine)).collect::<Vec<_>>(), [(b, None)]);
         let full = session.students_by_ids(&[b, StudentId(b.0 + 1000)]).await.unwrap();
         assert_eq!(full.iter().map(|s| &s.record).collect::<Vec<_>>(), [&without_ine]);
         session.rollback().await.unwrap();
@@ -531,8 +531,8 @@ async fn import_lookups_are_bulk_and_an_import_write_is_all_or_nothing() {
         changed.mail = Some("noel.faure@etu.exemple.fr".to_owned());
         let new = record("Perrin", "Lou", date(2004, 6, 1));
         let write = calcium_store::ImportWrite {
-            creates: vec![(&new).into()],
-            updates: vec![(b, (&changed).into())],
+            creates: &RecordBatch::of_records([&new]),
+            updates: &[(b, changed.clone())],
             import_model: "CHU",
             execution_id: Some(7),
             now: now(),
@@ -555,8 +555,8 @@ async fn import_lookups_are_bulk_and_an_import_write_is_all_or_nothing() {
         // A failure anywhere (here an unknown import model) leaves nothing of the write.
         let another = record("Roche", "Maël", date(2003, 1, 2));
         let broken = calcium_store::ImportWrite {
-            creates: vec![(&another).into()],
-            updates: vec![(a, (&changed).into())],
+            creates: &RecordBatch::of_records([&another]),
+            updates: &[(a, changed.clone())],
             import_model: "INCONNU",
             execution_id: None,
             now: now(),
@@ -609,7 +609,7 @@ async fn a_first_import_the_base_refuses_midway_leaves_nothing() {
         let mut refused = record("Faure", "Noël", date(2002, 12, 25));
         refused.adr1 = Some("bât.\0B".to_owned());
         let slice = |record: &StudentRecord| calcium_store::SliceWrite {
-            creates: vec![(record.clone(), Fingerprint::of(record))],
+            creates: RecordBatch::of_records([record]),
             updates: Vec::new(),
             refreshes: Vec::new(),
             import_model: "APOGEE".to_owned(),
@@ -736,8 +736,8 @@ async fn an_import_commit_on_sqlite_keeps_its_run_alive() {
         let run = store.claim_launch(BatchCode::ImpQuo, "instance-a", now()).await.unwrap().unwrap();
         let new = record("Perrin", "Lou", date(2004, 6, 1));
         let write = calcium_store::ImportWrite {
-            creates: vec![(&new).into()],
-            updates: vec![],
+            creates: &RecordBatch::of_records([&new]),
+            updates: &[],
             import_model: "APOGEE",
             execution_id: Some(run.0),
             now: now(),

@@ -65,7 +65,7 @@ async fn add(store: &Store, args: StudentAddArgs) -> Result<(), Failure> {
         etb,
         cmp,
     });
-    record.cod_nne = ine.clone();
+    record.cod_nne = ine;
 
     // A look-alike is worth a warning, not a refusal: this is what DOUBLONS and the matching
     // rules of the import exist for (SPEC §5).

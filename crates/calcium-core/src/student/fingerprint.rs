@@ -19,12 +19,42 @@ use super::StudentRecord;
 pub struct Fingerprint(pub i64);
 
 impl Fingerprint {
-    pub fn of(record: &StudentRecord) -> Fingerprint {
-        let bytes = postcard::to_extend(record, Vec::with_capacity(512)).expect("a student record always serialises");
-        let digest = Sha256::digest(&bytes);
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&digest[..8]);
-        Fingerprint(i64::from_be_bytes(first))
+    /// The fingerprint of a record, owned or viewed (both serialise the same way).
+    pub fn of<S: serde::Serialize>(record: &StudentRecord<S>) -> Fingerprint {
+        thread_local! {
+            // The record's bytes, in a buffer each thread reuses: an import fingerprints every
+            // line it reads.
+            static BYTES: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(1024));
+        }
+        BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            postcard::serialize_with_flavor(record, Appending(bytes)).expect("a student record always serialises");
+            let digest = Sha256::digest(bytes.as_slice());
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&digest[..8]);
+            Fingerprint(i64::from_be_bytes(first))
+        })
+    }
+}
+
+/// postcard's output appended to a borrowed vector.
+struct Appending<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Appending<'_> {
+    type Output = ();
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
     }
 }
 
@@ -59,6 +89,17 @@ mod tests {
         empty.adr1 = Some(String::new());
         assert_ne!(Fingerprint::of(&moved), Fingerprint::of(&empty));
         assert_ne!(Fingerprint::of(&stored), Fingerprint::of(&empty));
+    }
+
+    #[test]
+    fn a_view_has_the_fingerprint_of_the_record_it_borrows() {
+        let mut full = record();
+        full.cod_nne = Some(crate::student::Ine::parse("1234567890V").unwrap());
+        full.daa_etb = Some(crate::student::YearOrDate::Date(jiff::civil::date(2022, 9, 1)));
+        full.adr2 = Some("Résidence Mansart".to_owned());
+        for owned in [record(), full] {
+            assert_eq!(Fingerprint::of(&owned.as_view()), Fingerprint::of(&owned));
+        }
     }
 
     #[test]

@@ -13,9 +13,11 @@ pub enum IdentifierError {
 /// An INE: 11 characters, digits and uppercase letters (SPEC §4.1). The shape is enforced; the
 /// check character is only reported (see [`Ine::check_character_verifies`]), since registries
 /// hold INEs whose key does not verify and refusing them would lose students.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(transparent)]
-pub struct Ine(String);
+///
+/// Held as its 11 ASCII bytes, so it is `Copy` and parsing one allocates nothing: an import
+/// parses a million of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ine([u8; 11]);
 
 /// The 23 key letters of the INE-BEA (no I, O, Q).
 const BEA_KEYS: &[u8; 23] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
@@ -23,19 +25,21 @@ const BEA_KEYS: &[u8; 23] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
 impl Ine {
     pub fn parse(text: &str) -> Result<Ine, IdentifierError> {
         let text = text.trim();
-        let well_formed = text.len() == 11 && text.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
-        if well_formed { Ok(Ine(text.to_owned())) } else { Err(IdentifierError::Ine(text.to_owned())) }
+        match <[u8; 11]>::try_from(text.as_bytes()) {
+            Ok(bytes) if bytes.iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) => Ok(Ine(bytes)),
+            _ => Err(IdentifierError::Ine(text.to_owned())),
+        }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        std::str::from_utf8(&self.0).expect("an INE is ASCII by construction")
     }
 
     /// The eleven characters as one base-36 number (36¹¹ < 2⁶³): exact, ordered like the text,
     /// and 8 bytes instead of a string, for the tables an import keeps of a million INEs.
     pub fn packed(&self) -> u64 {
         let digit = |byte: u8| if byte.is_ascii_digit() { byte - b'0' } else { byte - b'A' + 10 };
-        self.0.bytes().fold(0, |packed, byte| packed * 36 + u64::from(digit(byte)))
+        self.0.iter().fold(0, |packed, &byte| packed * 36 + u64::from(digit(byte)))
     }
 
     /// `Some(true)` when the check character verifies, `Some(false)` when it does not, `None`
@@ -44,10 +48,10 @@ impl Ine {
     /// INE-BEA (10 digits + a key letter): key = `BEA_KEYS[first ten digits mod 23]`.
     /// INE-RNIE (9 digits + 2 letters from A–H, J, K): the shape is the only public rule.
     pub fn check_character_verifies(&self) -> Option<bool> {
-        let bytes = self.0.as_bytes();
+        let bytes = &self.0;
         let (body, key) = bytes.split_at(10);
         if body.iter().all(u8::is_ascii_digit) && key[0].is_ascii_uppercase() {
-            let number: u64 = self.0[..10].parse().ok()?;
+            let number = body.iter().fold(0u64, |number, digit| number * 10 + u64::from(digit - b'0'));
             return Some(BEA_KEYS[(number % 23) as usize] == key[0]);
         }
         let rnie_key = |b: &u8| matches!(b, b'A'..=b'H' | b'J' | b'K');
@@ -61,46 +65,74 @@ impl Ine {
     pub fn bea_from_digits(digits: u64) -> Ine {
         let digits = digits % 10_000_000_000;
         let key = BEA_KEYS[(digits % 23) as usize] as char;
-        Ine(format!("{digits:010}{key}"))
+        Ine::parse(&format!("{digits:010}{key}")).expect("ten digits and a key letter make an INE")
     }
 }
 
 impl fmt::Display for Ine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
+    }
+}
+
+/// As its text, like the string it is in the file and in the base.
+impl serde::Serialize for Ine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
 /// A NIR ("numéro INSEE", COD_NNI): a 13-character body (digits, or 2A/2B for Corsica in the
-/// department) and a 2-digit key. The shape is enforced; the key is only reported.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(transparent)]
-pub struct Nir(String);
+/// department) and a 2-digit key. The shape is enforced; the key is only reported. Held as its
+/// 15 ASCII bytes, like [`Ine`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Nir([u8; 15]);
 
 impl Nir {
     /// Accepts the 15 characters with or without the spaces people put between groups.
     pub fn parse(text: &str) -> Result<Nir, IdentifierError> {
-        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-        let bytes = compact.as_bytes();
-        let corsica = bytes.len() == 15 && (&bytes[5..7] == b"2A" || &bytes[5..7] == b"2B");
-        let well_formed = bytes.len() == 15
+        let refused = || IdentifierError::Nir(text.trim().to_owned());
+        let mut bytes = [0u8; 15];
+        let mut length = 0;
+        for c in text.chars().filter(|c| !c.is_whitespace()) {
+            let slot = bytes.get_mut(length).ok_or_else(refused)?;
+            // Only ASCII is kept: a wider character can never be part of a NIR.
+            *slot = u8::try_from(c.to_ascii_uppercase()).map_err(|_| refused())?;
+            length += 1;
+        }
+        let corsica = &bytes[5..7] == b"2A" || &bytes[5..7] == b"2B";
+        let well_formed = length == 15
             && bytes.iter().enumerate().all(|(i, b)| b.is_ascii_digit() || (corsica && (i == 5 || i == 6)));
-        if well_formed { Ok(Nir(compact)) } else { Err(IdentifierError::Nir(text.trim().to_owned())) }
+        if well_formed { Ok(Nir(bytes)) } else { Err(refused()) }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        std::str::from_utf8(&self.0).expect("a NIR is ASCII by construction")
     }
 
     /// The key is 97 − (body mod 97), with Corsica's 2A read as 19 and 2B as 18.
     pub fn key_verifies(&self) -> bool {
-        Nir::key_of(&self.0[..13]) == Some(self.0[13..].parse().unwrap_or(0))
+        let text = self.as_str();
+        Nir::key_of(&text[..13]) == Some(text[13..].parse().unwrap_or(0))
     }
 
     /// The 2-digit key of a 13-character body, `None` when the body is not a NIR body.
     pub fn key_of(body: &str) -> Option<u64> {
-        let numeric = body.replacen("2A", "19", 1).replacen("2B", "18", 1);
-        let number: u64 = numeric.parse().ok()?;
+        let bytes = body.as_bytes();
+        if bytes.len() != 13 {
+            return None;
+        }
+        let department: &[u8] = match &bytes[5..7] {
+            b"2A" => b"19",
+            b"2B" => b"18",
+            digits => digits,
+        };
+        let digits = bytes[..5].iter().chain(department).chain(&bytes[7..]);
+        let number =
+            digits.map(|&b| b.is_ascii_digit().then(|| u64::from(b - b'0'))).try_fold(0, |number, digit| {
+                // Thirteen digits always fit: 10¹³ < 2⁶⁴.
+                Some(number * 10 + digit?)
+            })?;
         Some(97 - number % 97)
     }
 
@@ -113,7 +145,13 @@ impl Nir {
 
 impl fmt::Display for Nir {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Nir {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

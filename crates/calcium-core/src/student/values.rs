@@ -53,10 +53,20 @@ pub enum BirthDateError {
     BeforeMinimum,
 }
 
-/// A birth date: it exists, it is not in the future and not before 1900.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(transparent)]
+/// A birth date: it exists, it is not in the future and not before 1900. Serialised as its ISO
+/// 8601 text, as jiff writes a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BirthDate(Date);
+
+/// Written on the stack, as [`YearOrDate`]'s: every imported line's fingerprint serialises one.
+impl serde::Serialize for BirthDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match write_iso(self.0.year(), Some((self.0.month(), self.0.day())), &mut [0; 10]) {
+            Some(text) => serializer.serialize_str(text),
+            None => self.0.serialize(serializer),
+        }
+    }
+}
 
 impl BirthDate {
     /// Parses `JJ/MM/AAAA`, relative to `today` for the "not in the future" rule.
@@ -140,10 +150,49 @@ impl YearOrDate {
     }
 }
 
+/// As its ISO 8601 text, written on the stack: a record is serialised for its fingerprint once
+/// per imported line, and must not allocate for it.
 impl serde::Serialize for YearOrDate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_iso())
+        let mut buffer = [0u8; 10];
+        match self.write_iso(&mut buffer) {
+            Some(text) => serializer.serialize_str(text),
+            None => serializer.serialize_str(&self.to_iso()),
+        }
     }
+}
+
+impl YearOrDate {
+    /// [`YearOrDate::to_iso`] into `buffer`, for the years of four digits (`None` otherwise).
+    fn write_iso(self, buffer: &mut [u8; 10]) -> Option<&str> {
+        match self {
+            YearOrDate::Year(year) => write_iso(year, None, buffer),
+            YearOrDate::Date(date) => write_iso(date.year(), Some((date.month(), date.day())), buffer),
+        }
+    }
+}
+
+/// `AAAA` or `AAAA-MM-JJ` into `buffer`, for the years of four digits (`None` otherwise).
+fn write_iso(year: i16, month_day: Option<(i8, i8)>, buffer: &mut [u8; 10]) -> Option<&str> {
+    fn digits(out: &mut [u8], mut value: u16) {
+        for slot in out.iter_mut().rev() {
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    }
+    let year = u16::try_from(year).ok().filter(|year| *year <= 9999)?;
+    digits(&mut buffer[..4], year);
+    let length = match month_day {
+        None => 4,
+        Some((month, day)) => {
+            buffer[4] = b'-';
+            digits(&mut buffer[5..7], month.unsigned_abs().into());
+            buffer[7] = b'-';
+            digits(&mut buffer[8..10], day.unsigned_abs().into());
+            10
+        }
+    };
+    std::str::from_utf8(&buffer[..length]).ok()
 }
 
 /// A four-digit year between 1900 and 2999.
@@ -189,6 +238,31 @@ mod tests {
         assert!(YearOrDate::parse("19").is_err());
         for value in [YearOrDate::Year(2019), YearOrDate::Date(date(2019, 9, 15))] {
             assert_eq!(YearOrDate::from_iso(&value.to_iso()), Some(value));
+        }
+    }
+
+    #[test]
+    fn the_iso_text_written_on_the_stack_is_the_iso_text() {
+        let values = [
+            YearOrDate::Year(1900),
+            YearOrDate::Year(2999),
+            YearOrDate::Year(7),
+            YearOrDate::Date(date(2019, 9, 5)),
+            YearOrDate::Date(date(1, 1, 1)),
+            YearOrDate::Date(date(9999, 12, 31)),
+        ];
+        for value in values {
+            let mut buffer = [0; 10];
+            assert_eq!(value.write_iso(&mut buffer), Some(value.to_iso().as_str()), "{value:?}");
+        }
+        assert_eq!(YearOrDate::Year(-5).write_iso(&mut [0; 10]), None);
+    }
+
+    #[test]
+    fn a_birth_date_serialises_as_jiff_writes_its_date() {
+        for day in [date(2004, 2, 29), date(1900, 1, 1), date(2026, 11, 28)] {
+            let born = BirthDate::from_stored(day);
+            assert_eq!(serde_json::to_string(&born).unwrap(), serde_json::to_string(&day).unwrap());
         }
     }
 }

@@ -4,7 +4,7 @@
 use calcium_core::student::{Fingerprint, Ine, StudentId};
 use calcium_store::KnownIne;
 
-use crate::row::ParsedRow;
+use crate::row::RowKeys;
 
 /// Every INE the base held when the import began, with its student's id and fingerprint (about
 /// 32 bytes a student, read in one index scan). A line whose INE one student holds, with the
@@ -73,8 +73,8 @@ impl KnownInes {
     }
 
     /// [`KnownInes::status`] of each row's INE (`None` for a row without INE), in row order.
-    pub fn statuses(&self, rows: &[ParsedRow]) -> Vec<Option<InBase>> {
-        rows.iter().map(|row| row.record.cod_nne.as_ref().map(|ine| self.status(ine, row.fingerprint))).collect()
+    pub fn statuses(&self, rows: &[RowKeys]) -> Vec<Option<InBase>> {
+        rows.iter().map(|row| row.ine.map(|ine| self.status(&ine, row.fingerprint))).collect()
     }
 }
 

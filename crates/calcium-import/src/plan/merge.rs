@@ -7,7 +7,7 @@
 use calcium_core::student::StudentRecord;
 
 /// The stored record updated with the line's values.
-pub(super) fn merge(stored: &StudentRecord, line: StudentRecord) -> StudentRecord {
+pub(super) fn merge(stored: &StudentRecord, line: &StudentRecord<&str>) -> StudentRecord {
     let StudentRecord {
         cod_anu,
         cod_nne,
@@ -55,26 +55,32 @@ pub(super) fn merge(stored: &StudentRecord, line: StudentRecord) -> StudentRecor
         daa_etb,
         daa_ens_sup,
         identifiant,
-    } = line;
+    } = *line;
     // The line's value when it has one, else the stored one.
     macro_rules! keep {
         ($field:ident) => {
-            $field.or_else(|| stored.$field.clone())
+            $field.map_or_else(|| stored.$field.clone(), |value| Some(value.to_owned()))
+        };
+    }
+    // The same for the values that are not text.
+    macro_rules! keep_value {
+        ($field:ident) => {
+            $field.or(stored.$field)
         };
     }
     StudentRecord {
         // Mandatory values are always given by an accepted line.
-        cod_anu,
-        nom,
-        prenom1,
+        cod_anu: cod_anu.to_owned(),
+        nom: nom.to_owned(),
+        prenom1: prenom1.to_owned(),
         sexe,
         datenai,
-        code_natio,
-        etb,
-        cmp,
+        code_natio: code_natio.to_owned(),
+        etb: etb.to_owned(),
+        cmp: cmp.to_owned(),
         // An INE is received when the student had none, kept when the line has none.
-        cod_nne: keep!(cod_nne),
-        cod_nni: keep!(cod_nni),
+        cod_nne: keep_value!(cod_nne),
+        cod_nni: keep_value!(cod_nni),
         cod_etu: keep!(cod_etu),
         nomusage: keep!(nomusage),
         prenom2: keep!(prenom2),
@@ -82,7 +88,7 @@ pub(super) fn merge(stored: &StudentRecord, line: StudentRecord) -> StudentRecor
         situafam: keep!(situafam),
         codebrs: keep!(codebrs),
         codefinanc: keep!(codefinanc),
-        tem_affl_sso: keep!(tem_affl_sso),
+        tem_affl_sso: keep_value!(tem_affl_sso),
         centrepayeur: keep!(centrepayeur),
         codemut: keep!(codemut),
         adr1: keep!(adr1),
@@ -106,10 +112,10 @@ pub(super) fn merge(stored: &StudentRecord, line: StudentRecord) -> StudentRecor
         diplome: keep!(diplome),
         etablissement: keep!(etablissement),
         bac: keep!(bac),
-        datebac: keep!(datebac),
+        datebac: keep_value!(datebac),
         etb_bac: keep!(etb_bac),
-        daa_etb: keep!(daa_etb),
-        daa_ens_sup: keep!(daa_ens_sup),
+        daa_etb: keep_value!(daa_etb),
+        daa_ens_sup: keep_value!(daa_ens_sup),
         identifiant: keep!(identifiant),
     }
 }

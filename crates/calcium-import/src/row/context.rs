@@ -5,6 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+/// Every accepted line asks these sets up to five times: hashed with foldhash, not SipHash.
+type Fast = foldhash::fast::RandomState;
+
 use calcium_core::reference::{self, ImportModelDefinition};
 use jiff::civil::Date;
 
@@ -44,10 +47,10 @@ impl ModelDefaults {
 /// log with one warning per line would hide the real problems.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Nomenclatures {
-    pays: HashSet<String>,
-    etablissements: HashSet<String>,
+    pays: HashSet<String, Fast>,
+    etablissements: HashSet<String, Fast>,
     /// ETB → its composantes. Nested so a lookup borrows the cell's `&str` (no allocation).
-    composantes: HashMap<String, HashSet<String>>,
+    composantes: HashMap<String, HashSet<String, Fast>, Fast>,
 }
 
 impl Nomenclatures {
@@ -60,7 +63,7 @@ impl Nomenclatures {
         E::Item: Into<String>,
         C: IntoIterator<Item = (String, String)>,
     {
-        let mut by_etb: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut by_etb: HashMap<String, HashSet<String, Fast>, Fast> = HashMap::default();
         for (etb, cmp) in composantes {
             by_etb.entry(etb).or_default().insert(cmp);
         }

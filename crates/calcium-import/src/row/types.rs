@@ -5,29 +5,87 @@
 
 use std::fmt;
 
-use calcium_core::normalize::SecondaryKey;
-use calcium_core::student::{Fingerprint, StudentRecord};
+use calcium_core::normalize::{KeyDigest, SecondaryKey};
+use calcium_core::student::{Fingerprint, Ine, StudentRecord};
 
 use crate::messages::{self, Subject};
 
-/// An accepted line: its typed values and what was worth a warning.
+/// An accepted line as matching reads it: its typed values, borrowed from wherever they are
+/// held (the line being parsed, a slice of the file, or a [`ParsedRow`]), with the digests
+/// computed once when the line was parsed, so that matching and planning only compare them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row<'a> {
+    /// 1-based line number in the file.
+    pub line: usize,
+    pub record: StudentRecord<&'a str>,
+    /// The record's fingerprint, to recognise a line equal to the stored student.
+    pub fingerprint: Fingerprint,
+    /// The digest of the record's normalised secondary keys.
+    pub key: KeyDigest,
+}
+
+impl<'a> Row<'a> {
+    /// Computes the digests of a record.
+    pub fn new(line: usize, record: StudentRecord<&'a str>) -> Row<'a> {
+        let fingerprint = Fingerprint::of(&record);
+        let key = KeyDigest::of(record.nom, record.prenom1, record.datenai, record.code_natio);
+        Row { line, record, fingerprint, key }
+    }
+
+    /// The normalised secondary keys themselves, for the look-ups that send them to the base.
+    pub fn secondary_key(&self) -> SecondaryKey {
+        self.record.secondary_key()
+    }
+
+    pub fn keys(&self) -> RowKeys {
+        RowKeys { line: self.line, ine: self.record.cod_nne, fingerprint: self.fingerprint, key: self.key }
+    }
+}
+
+/// What the look-ups need of an accepted line: a few bytes, where a [`Row`] is a whole record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowKeys {
+    pub line: usize,
+    pub ine: Option<Ine>,
+    pub fingerprint: Fingerprint,
+    /// The digest of the record's normalised secondary keys.
+    pub key: KeyDigest,
+}
+
+/// What judging an accepted line gives: the row, borrowing from the line, and its warnings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedLine<'a> {
+    pub row: Row<'a>,
+    pub warnings: Vec<RowWarning>,
+}
+
+/// An accepted line that owns its values: a whole file parsed at once, and tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedRow {
     /// 1-based line number in the file.
     pub line: usize,
     pub record: StudentRecord,
     pub warnings: Vec<RowWarning>,
-    /// The record's fingerprint, to recognise a line equal to the stored student.
     pub fingerprint: Fingerprint,
-    /// The record's normalised secondary keys.
-    pub key: SecondaryKey,
+    pub key: KeyDigest,
 }
 
 impl ParsedRow {
-    /// Computes the fingerprint and the keys once, on the reader's thread: matching and
-    /// planning then only compare them.
-    pub fn new(line: usize, record: StudentRecord, warnings: Vec<RowWarning>) -> ParsedRow {
-        ParsedRow { line, fingerprint: Fingerprint::of(&record), key: record.secondary_key(), record, warnings }
+    pub fn as_row(&self) -> Row<'_> {
+        Row { line: self.line, record: self.record.as_view(), fingerprint: self.fingerprint, key: self.key }
+    }
+}
+
+impl From<ParsedLine<'_>> for ParsedRow {
+    fn from(parsed: ParsedLine<'_>) -> ParsedRow {
+        let ParsedLine { row, warnings } = parsed;
+        ParsedRow {
+            line: row.line,
+            record: row.record.to_owned_record(),
+            warnings,
+            fingerprint: row.fingerprint,
+            key: row.key,
+        }
     }
 }
 

@@ -14,11 +14,10 @@ use super::report::{ImportReport, ReportFiles};
 use crate::{Encoding, FileError, LineEnding, RowError, messages};
 
 /// What happened to one line.
-#[derive(Debug)]
 pub(super) enum Operation<'a> {
     /// Who was created, as the log names them.
-    Created(&'a str),
-    Updated(StudentId, &'a str),
+    Created(&'a dyn std::fmt::Display),
+    Updated(StudentId, &'a dyn std::fmt::Display),
     Unchanged(StudentId),
     Rejected(&'a RowError),
 }

@@ -157,9 +157,9 @@ impl SqliteImport {
             let placeholders: Vec<String> = (1..=54).map(|n| format!("?{n}")).collect();
             let sql = format!("{}VALUES ({})", insert_head(), placeholders.join(", "));
             let mut insert = self.connection.prepare(&sql)?;
-            for new in &write.creates {
+            for (record, fingerprint) in write.creates.iter() {
                 let mut row = Binder::new(&mut insert);
-                bind_student!(row, push_bind, new.record, new.fingerprint, model, execution);
+                bind_student!(row, push_bind, &record, fingerprint, model, execution);
                 row.push_bind(now).push_bind(now);
                 created += row.execute()?;
             }
@@ -167,9 +167,9 @@ impl SqliteImport {
         let mut updated = 0;
         if !write.updates.is_empty() {
             let mut update = self.connection.prepare(&update_statement())?;
-            for (id, changed) in &write.updates {
+            for (id, changed) in write.updates {
                 let mut row = Binder::new(&mut update);
-                bind_student!(row, push_bind, changed.record, changed.fingerprint, model, execution);
+                bind_student!(row, push_bind, &changed.as_view(), Fingerprint::of(changed), model, execution);
                 row.push_bind(now).push_bind(id.0);
                 updated += row.execute()?;
             }
