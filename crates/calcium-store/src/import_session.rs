@@ -408,7 +408,7 @@ impl ImportSession {
         if let Tx::Sqlite(import) = self.tx {
             return off_the_async_workers(|| {
                 let started = std::time::Instant::now();
-                import.execute_all(&rebuild)?;
+                import.rebuild(&rebuild)?;
                 let rebuilt = started.elapsed();
                 import.commit(execution)?;
                 tracing::debug!(?rebuilt, committed = ?started.elapsed() - rebuilt, "fin de la transaction d'import");

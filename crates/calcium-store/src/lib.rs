@@ -54,7 +54,7 @@ pub use relance_letters::{
     LetterCandidate, LetterState, LetterStudent, LetterToList, NewLetter, PendingMail, RelanceFilter, RelanceOverview,
 };
 pub use scheduling::{InstanceRow, LaunchRequest, OccurrenceClaim, ReapedExecution};
-pub use students::{ImportWrite, RecordToWrite, SliceWrite, StudentQuery};
+pub use students::{ImportWrite, SliceWrite, StudentQuery};
 pub use users::{NewUser, SessionRow, UserId, UserRow};
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;
@@ -103,6 +103,14 @@ impl BackendKind {
     }
 }
 
+/// The page size of a SQLite base created here (bytes; a base keeps the size it was created
+/// with). A student row holds some 430 bytes: 16 KiB pages hold four times as many as SQLite's
+/// default 4 KiB, so a million students take a quarter of the pages to allocate, write to the
+/// WAL, checkpoint and scan when indexes are built: a first import of a million lines measured
+/// a fifth faster (`cargo bench -p calcium-cli --bench import`). Reading one row reads a bigger
+/// page, which the operating system's cache makes no dearer.
+const SQLITE_PAGE_SIZE: u32 = 16 * 1024;
+
 impl Store {
     /// Opens the base named by `url` (`sqlite://path` or `postgres://…`). A SQLite file is
     /// created on first use, in WAL mode with foreign keys on and a busy timeout, so that the
@@ -113,6 +121,7 @@ impl Store {
                 let options = SqliteConnectOptions::from_str(url)
                     .map_err(|e| DbError::BadUrl(e.to_string()))?
                     .create_if_missing(true)
+                    .page_size(SQLITE_PAGE_SIZE)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
