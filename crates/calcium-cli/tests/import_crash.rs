@@ -1,5 +1,6 @@
 //! `kill -9` in the middle of an import: the base holds none of the file, and the execution
-//! shows INTERRUPTED once an instance recovers (SPEC §4.5).
+//! shows INTERRUPTED once an instance recovers (SPEC §4.5): a `calcium serve` that comes up, or
+//! the next `calcium import`, which is not refused because of the dead one.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -36,6 +37,26 @@ fn big_file(count: u64) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// Starts `calcium import` of `file` and kills it (SIGKILL) once it has worked for a while;
+/// returns the execution it was.
+async fn kill_an_import(base: &TestBase, dir: &std::path::Path, file: &std::path::Path) -> calcium_store::ExecutionId {
+    let store = &base.store;
+    let mut import = calcium(&base.url, dir).args(["import", file.to_str().unwrap()]).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while store.running_execution(BatchCode::ImpQuo).await.unwrap().is_none() {
+        assert!(import.try_wait().unwrap().is_none(), "the import ended before it could be killed");
+        assert!(Instant::now() < deadline, "the import never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let running = store.running_execution(BatchCode::ImpQuo).await.unwrap().unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(import.try_wait().unwrap().is_none(), "the import must still be running when killed");
+    import.kill().unwrap(); // SIGKILL
+    import.wait().unwrap();
+    assert_eq!(store.count_students().await.unwrap(), 0, "nothing of the file is in the base");
+    running
+}
+
 #[tokio::test]
 async fn an_import_killed_midway_leaves_nothing_and_is_interrupted_after_recovery() {
     for kind in backends() {
@@ -44,20 +65,7 @@ async fn an_import_killed_midway_leaves_nothing_and_is_interrupted_after_recover
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("gros.csv");
         std::fs::write(&file, big_file(200_000)).unwrap();
-
-        let mut import = calcium(&base.url, dir.path()).args(["import", file.to_str().unwrap()]).spawn().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while store.running_execution(BatchCode::ImpQuo).await.unwrap().is_none() {
-            assert!(import.try_wait().unwrap().is_none(), "the import ended before it could be killed");
-            assert!(Instant::now() < deadline, "the import never started");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let running = store.running_execution(BatchCode::ImpQuo).await.unwrap().unwrap();
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        assert!(import.try_wait().unwrap().is_none(), "the import must still be running when killed");
-        import.kill().unwrap(); // SIGKILL
-        import.wait().unwrap();
-        assert_eq!(store.count_students().await.unwrap(), 0, "nothing of the file is in the base");
+        let running = kill_an_import(&base, dir.path(), &file).await;
 
         // An instance comes up: the dead process's run is INTERRUPTED at once.
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -72,6 +80,29 @@ async fn an_import_killed_midway_leaves_nothing_and_is_interrupted_after_recover
         assert_eq!(store.count_students().await.unwrap(), 0);
         Command::new("kill").args(["-TERM", &serve.id().to_string()]).status().unwrap();
         serve.wait().unwrap();
+        base.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_import_after_a_killed_one_recovers_it_instead_of_being_refused() {
+    for kind in backends() {
+        let base = TestBase::new(kind).await;
+        let store = base.store.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("gros.csv");
+        std::fs::write(&file, big_file(200_000)).unwrap();
+        let killed = kill_an_import(&base, dir.path(), &file).await;
+
+        // No instance serves the base: the administrator simply imports again, at once.
+        let small = dir.path().join("petit.csv");
+        std::fs::write(&small, big_file(3)).unwrap();
+        let status = calcium(&base.url, dir.path()).args(["import", small.to_str().unwrap()]).status().unwrap();
+        assert!(status.success(), "the next import is not refused: {status}");
+        let killed = store.get_execution(killed).await.unwrap();
+        assert_eq!(killed.status, ExecutionStatus::Interrupted);
+        assert!(killed.message.as_deref().unwrap_or_default().contains("processus"), "{:?}", killed.message);
+        assert_eq!(store.count_students().await.unwrap(), 3, "the second file only");
         base.finish().await;
     }
 }

@@ -171,13 +171,7 @@ impl Scheduler {
         let now = self.now().await?;
         store.instance_heartbeat(me, now).await?;
 
-        for reaped in store.reap_runs(now, config.lease, None, LEASE_EXPIRED).await? {
-            tracing::warn!(batch = %reaped.batch, execution = reaped.id.0, "exécution interrompue : bail expiré");
-            if reaped.instance_id.as_deref() == Some(me) {
-                self.cancel_local(reaped.id, "bail expiré");
-            }
-        }
-        self.reap_dead_processes(now).await?;
+        self.reap(now).await?;
         for id in store.cancel_requests(me).await? {
             self.cancel_local(id, "annulation demandée par un administrateur");
         }
@@ -245,6 +239,26 @@ impl Scheduler {
             },
         }
         Ok(())
+    }
+
+    /// Marks INTERRUPTED the runs nobody is doing any more, as a tick does first: a command
+    /// that starts a run itself (`calcium import` after an import was killed) must not be
+    /// refused because of a run whose process is gone.
+    pub async fn recover(&self) -> Result<(), DbError> {
+        let now = self.now().await?;
+        self.reap(now).await
+    }
+
+    /// The runs whose lease expired, then those of the processes of this host that are gone.
+    async fn reap(&self, now: Timestamp) -> Result<(), DbError> {
+        let config = &self.inner.config;
+        for reaped in self.inner.store.reap_runs(now, config.lease, None, LEASE_EXPIRED).await? {
+            tracing::warn!(batch = %reaped.batch, execution = reaped.id.0, "exécution interrompue : bail expiré");
+            if reaped.instance_id.as_deref() == Some(config.instance_id.as_str()) {
+                self.cancel_local(reaped.id, "bail expiré");
+            }
+        }
+        self.reap_dead_processes(now).await
     }
 
     /// Reaps at once the runs of processes of this host that are gone (SPEC §3), without

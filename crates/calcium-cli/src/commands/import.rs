@@ -88,6 +88,9 @@ async fn recorded_import(
         ManualImport { path: file.to_path_buf(), model: model.to_owned(), notify, report: slot.clone(), progress };
     let scheduler = super::engine::scheduler_with_registry(settings, store, calcium_jobs::registry().with(job));
     scheduler.register().await?;
+    // An import killed earlier (its process gone) leaves a RUNNING execution that would refuse
+    // this one until some instance reaps it.
+    scheduler.recover().await?;
     let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "ligne de commande".to_owned());
     let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
     let now = store.database_now().await?;

@@ -39,6 +39,7 @@ impl ServeImportLauncher {
         let scheduler =
             super::engine::scheduler_with_registry(&self.settings, &self.store, calcium_jobs::registry().with(job));
         scheduler.register().await.context("enregistrement de l'instance d'import").map_err(failed)?;
+        scheduler.recover().await.context("reprise des exécutions interrompues").map_err(failed)?;
         let now = self.store.database_now().await.context("heure de la base").map_err(failed)?;
         let started = self
             .store
