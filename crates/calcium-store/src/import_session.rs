@@ -22,7 +22,7 @@ use sqlx::{Postgres, Transaction};
 
 use self::sqlite::SqliteImport;
 
-use crate::copy_text::CopyRow;
+use crate::copy_binary::{COPY_HEADER, COPY_TRAILER, CopyRow};
 use crate::students::{
     ImportWrite, KEY_AND_PROVENANCE_COLUMNS, RECORD_COLUMNS, RawStudent, SliceWrite, bind_student, select_student,
 };
@@ -309,7 +309,9 @@ impl ImportSession {
         }
         let now = to_millis(write.now);
         let tx = self.postgres()?;
-        let created = copy_in(tx, &creates_copy_statement(), copy_data_of_creates(write, now)).await?;
+        let mut data = copy_data(write.creates.len());
+        copy_data_of_creates(write, now, &mut data);
+        let created = copy_in(tx, &creates_copy_statement(), data).await?;
         let updated = copy_updates(tx, write, now).await?;
         Ok((created, updated))
     }
@@ -504,19 +506,27 @@ fn json_array<T: serde::Serialize + ?Sized>(values: &T) -> String {
 
 /// `COPY student (…) FROM STDIN`: new students straight into the table, ids from its sequence.
 fn creates_copy_statement() -> String {
-    format!("COPY student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) FROM STDIN")
+    format!(
+        "COPY student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) \
+         FROM STDIN (FORMAT binary)"
+    )
 }
 
-/// The new students of `write`, as the data of [`creates_copy_statement`].
-fn copy_data_of_creates(write: &ImportWrite<'_>, now: i64) -> Vec<u8> {
+/// The start of a binary COPY's data, with room for `rows` students.
+fn copy_data(rows: usize) -> Vec<u8> {
+    let mut data = Vec::with_capacity(COPY_HEADER.len() + rows * 600);
+    data.extend_from_slice(COPY_HEADER);
+    data
+}
+
+/// Appends the new students of `write` to the data of [`creates_copy_statement`].
+fn copy_data_of_creates(write: &ImportWrite<'_>, now: i64, data: &mut Vec<u8>) {
     let (model, execution) = (Some(write.import_model), write.execution_id);
-    let mut data = Vec::with_capacity(write.creates.len() * 400);
     for (record, fingerprint) in write.creates.iter() {
-        let mut row = CopyRow::new(&mut data);
+        let mut row = CopyRow::new(data);
         bind_student!(row, push_bind, &record, fingerprint, model, execution);
         row.push_bind(now).push_bind(now).end();
     }
-    data
 }
 
 /// One `COPY` of new students fed slice by slice: a task of its own holds the transaction
@@ -538,10 +548,14 @@ impl StudentLoad {
         let (slices, mut received) = tokio::sync::mpsc::channel::<SliceWrite>(Self::SLICES_WAITING);
         let task = tokio::spawn(async move {
             let mut copy = tx.copy_in_raw(&creates_copy_statement()).await?;
+            copy.send(COPY_HEADER).await?;
             while let Some(write) = received.recv().await {
                 let write = write.as_import_write();
-                copy.send(copy_data_of_creates(&write, to_millis(write.now))).await?;
+                let mut data = Vec::with_capacity(write.creates.len() * 600);
+                copy_data_of_creates(&write, to_millis(write.now), &mut data);
+                copy.send(data).await?;
             }
+            copy.send(COPY_TRAILER).await?;
             copy.finish().await?;
             Ok(tx)
         });
@@ -573,7 +587,7 @@ async fn copy_updates(tx: &mut Transaction<'static, Postgres>, write: &ImportWri
     .execute(&mut **tx)
     .await?;
     sqlx::query("TRUNCATE import_update").execute(&mut **tx).await?;
-    let mut data = Vec::with_capacity(write.updates.len() * 400);
+    let mut data = copy_data(write.updates.len());
     for (id, changed) in write.updates {
         let mut row = CopyRow::new(&mut data);
         row.push_bind(id.0);
@@ -581,7 +595,8 @@ async fn copy_updates(tx: &mut Transaction<'static, Postgres>, write: &ImportWri
         row.push_bind(now).end();
     }
     let columns = format!("{RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}");
-    copy_in(tx, &format!("COPY import_update (id, {columns}, updated_at) FROM STDIN"), data).await?;
+    let statement = format!("COPY import_update (id, {columns}, updated_at) FROM STDIN (FORMAT binary)");
+    copy_in(tx, &statement, data).await?;
     let assignments: Vec<String> =
         columns.split(", ").chain(["updated_at"]).map(|column| format!("{column} = u.{column}")).collect();
     let update =
@@ -589,10 +604,12 @@ async fn copy_updates(tx: &mut Transaction<'static, Postgres>, write: &ImportWri
     Ok(sqlx::query(sqlx::AssertSqlSafe(update)).execute(&mut **tx).await?.rows_affected())
 }
 
-async fn copy_in(tx: &mut Transaction<'static, Postgres>, statement: &str, data: Vec<u8>) -> Result<u64> {
-    if data.is_empty() {
+/// Runs a binary COPY of `data`, made by [`copy_data`] and rows after it.
+async fn copy_in(tx: &mut Transaction<'static, Postgres>, statement: &str, mut data: Vec<u8>) -> Result<u64> {
+    if data.len() == COPY_HEADER.len() {
         return Ok(0);
     }
+    data.extend_from_slice(COPY_TRAILER);
     let mut copy = tx.copy_in_raw(statement).await?;
     copy.send(data).await?;
     Ok(copy.finish().await?)

@@ -39,11 +39,17 @@ impl Type<Postgres> for DbDate {
     }
 }
 
+impl DbDate {
+    /// Days since PostgreSQL's epoch: how it stores and exchanges a DATE.
+    pub(crate) fn pg_days(self) -> i32 {
+        let days = self.0.duration_since(PG_EPOCH).as_hours() / 24;
+        i32::try_from(days).expect("jiff's dates span less than 2³¹ days")
+    }
+}
+
 impl Encode<'_, Postgres> for DbDate {
     fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
-        // The span between two civil dates is expressed in days only, by default.
-        let days: i32 = (self.0 - PG_EPOCH).get_days();
-        Encode::<Postgres>::encode(days, buf)
+        Encode::<Postgres>::encode(self.pg_days(), buf)
     }
 }
 
