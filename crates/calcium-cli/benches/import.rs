@@ -5,7 +5,8 @@
 //! ≤ 400 MB).
 //!
 //! `cargo bench -p calcium-cli --bench import`; BENCH_IMPORT_LINES=100000,1000000 picks the
-//! sizes (default 100000); PostgreSQL too when TEST_POSTGRES_URL is set.
+//! sizes (default 100000); PostgreSQL too when TEST_POSTGRES_URL is set;
+//! BENCH_RUST_LOG=calcium_import=debug,calcium_store=debug prints where each import's time went.
 
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
@@ -37,14 +38,50 @@ fn timed(command: &mut Command) -> (Duration, f64) {
     let output = wrapped.output().unwrap();
     let elapsed = started.elapsed();
     assert!(output.status.success(), "{:?} failed: {}", command, String::from_utf8_lossy(&output.stderr));
+    // With BENCH_RUST_LOG (e.g. calcium_import=debug), the import's own account of its time.
+    for line in String::from_utf8_lossy(&output.stderr).lines().filter(|line| line.contains("DEBUG")) {
+        println!("  {line}");
+    }
     let kb: f64 = std::fs::read_to_string(rss_file.path()).unwrap().trim().lines().last().unwrap().parse().unwrap();
     (elapsed, kb / 1024.0)
 }
 
+/// Lets the machine finish writing what the previous step wrote (the kernel's dirty pages; on
+/// PostgreSQL a checkpoint, when the role may ask for one), so that each timed step starts
+/// alike: otherwise the server or the disk is still flushing the reference's load while the
+/// import runs, and the import pays for it.
+fn settle(kind: BackendKind, url: &str) {
+    assert!(Command::new("sync").status().unwrap().success());
+    if kind == BackendKind::Postgres {
+        let checkpoint = Command::new("psql").arg(url).arg("-qc").arg("CHECKPOINT").output().unwrap();
+        if !checkpoint.status.success() {
+            println!(
+                "  (no CHECKPOINT between steps: {}; GRANT pg_checkpoint to the role for even starts)",
+                String::from_utf8_lossy(&checkpoint.stderr).trim()
+            );
+        }
+    }
+}
+
 fn calcium(url: &str, dir: &Path) -> Command {
     let mut command = calcium_test_support::calcium_command(env!("CARGO_BIN_EXE_calcium"), url, dir);
-    command.env("RUST_LOG", "error");
+    command.env("RUST_LOG", std::env::var("BENCH_RUST_LOG").unwrap_or_else(|_| "error".to_owned()));
     command
+}
+
+/// `sqlite3 .import` of `file` into a raw table of a fresh base with `page_size` bytes pages.
+fn sqlite3_import(file: &Path, dir: &Path, page_size: u32) -> Duration {
+    let raw = dir.join("raw.db");
+    let _ = std::fs::remove_file(&raw);
+    let script = format!("PRAGMA page_size = {page_size};\n.mode csv\n.separator ;\n.import {} raw\n", file.display());
+    let started = Instant::now();
+    let mut child = Command::new("sqlite3").arg(&raw).stdin(std::process::Stdio::piped()).spawn().unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), script.as_bytes()).unwrap();
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    let elapsed = started.elapsed();
+    let _ = std::fs::remove_file(&raw);
+    elapsed
 }
 
 fn report(kind: BackendKind, lines: usize, reference: Duration, first: (Duration, f64), again: (Duration, f64)) {
@@ -73,17 +110,19 @@ fn report(kind: BackendKind, lines: usize, reference: Duration, first: (Duration
 
 async fn bench(kind: BackendKind, lines: usize, file: &Path, dir: &Path) {
     let base = TestBase::new(kind).await;
+    settle(kind, &base.url);
     let reference = match kind {
         BackendKind::Sqlite => {
-            let raw = dir.join("raw.db");
-            let _ = std::fs::remove_file(&raw);
-            let script = format!(".mode csv\n.separator ;\n.import {} raw\n", file.display());
-            let started = Instant::now();
-            let mut child = Command::new("sqlite3").arg(&raw).stdin(std::process::Stdio::piped()).spawn().unwrap();
-            std::io::Write::write_all(child.stdin.as_mut().unwrap(), script.as_bytes()).unwrap();
-            drop(child.stdin.take());
-            assert!(child.wait().unwrap().success());
-            started.elapsed()
+            // The reference is SQLite's default page size (4 KiB); the base calcium creates
+            // has 16 KiB pages, so the same load with those is printed too, for comparison.
+            let default_pages = sqlite3_import(file, dir, 4096);
+            settle(kind, &base.url);
+            let large_pages = sqlite3_import(file, dir, 16384);
+            println!(
+                "Sqlite {lines} lines: sqlite3 .import with 16 KiB pages (as calcium's base) {:.2} s",
+                large_pages.as_secs_f64()
+            );
+            default_pages
         }
         BackendKind::Postgres => {
             let columns: Vec<String> =
@@ -99,10 +138,14 @@ async fn bench(kind: BackendKind, lines: usize, file: &Path, dir: &Path) {
                 "\\copy raw FROM '{}' WITH (FORMAT csv, DELIMITER ';', HEADER true, ENCODING 'WIN1252')",
                 file.display()
             ));
-            started.elapsed()
+            let elapsed = started.elapsed();
+            psql("DROP TABLE raw");
+            elapsed
         }
     };
+    settle(kind, &base.url);
     let first = timed(calcium(&base.url, dir).args(["import", file.to_str().unwrap()]));
+    settle(kind, &base.url);
     let again = timed(calcium(&base.url, dir).args(["import", file.to_str().unwrap()]));
     report(kind, lines, reference, first, again);
     base.finish().await;
