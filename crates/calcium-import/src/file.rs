@@ -102,6 +102,29 @@ impl Slice {
         self.records.get(index).0
     }
 
+    /// Bytes of text the accepted lines' records hold.
+    pub fn text_len(&self) -> usize {
+        self.records.text_len()
+    }
+
+    /// Ends the slice's use: hands its records over (for the base to write) and empties it,
+    /// keeping `spare`'s memory in their place for the slice's next use.
+    pub fn hand_over_records(&mut self, spare: RecordBatch) -> RecordBatch {
+        let records = std::mem::replace(&mut self.records, spare);
+        self.clear();
+        records
+    }
+
+    /// Empties the slice, keeping its memory.
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.warnings.clear();
+        self.records.clear();
+        self.rejected.clear();
+        self.bytes.clear();
+        self.ends.clear();
+    }
+
     /// The warnings of the `index`th accepted line, taken out of the slice.
     pub fn take_warnings(&mut self, index: usize) -> Vec<RowWarning> {
         std::mem::take(&mut self.warnings[index])
@@ -151,17 +174,27 @@ impl<R: BufRead> FileReader<R> {
 
     /// Judges up to `max_lines` more data lines; `None` when the file is done.
     pub fn next_slice(&mut self, max_lines: usize, options: &ParseOptions) -> std::io::Result<Option<Slice>> {
+        let mut slice = Slice::default();
+        Ok(self.next_slice_into(&mut slice, max_lines, options)?.then_some(slice))
+    }
+
+    /// [`FileReader::next_slice`] into a slice already used, whose memory is reused; `false`
+    /// (and an empty slice) when the file is done.
+    pub fn next_slice_into(
+        &mut self,
+        slice: &mut Slice,
+        max_lines: usize,
+        options: &ParseOptions,
+    ) -> std::io::Result<bool> {
+        slice.clear();
         // Sized once: a growing vector of wide rows doubles its memory at the worst moment, and
         // each doubling copies megabytes into freshly zeroed pages.
         let expected = max_lines.min(SLICE_CAPACITY_LIMIT);
-        let mut slice = Slice {
-            keys: Vec::with_capacity(expected),
-            warnings: Vec::with_capacity(expected),
-            records: RecordBatch::with_capacity(expected, self.last_slice_text),
-            ends: Vec::with_capacity(expected),
-            bytes: Vec::with_capacity(self.last_slice_bytes),
-            ..Slice::default()
-        };
+        slice.keys.reserve(expected);
+        slice.warnings.reserve(expected);
+        slice.records.reserve(expected, self.last_slice_text);
+        slice.ends.reserve(expected);
+        slice.bytes.reserve(self.last_slice_bytes);
         while slice.len() < max_lines {
             let Some(line) = self.lines.next_line()? else { break };
             slice.bytes.extend_from_slice(line.raw);
@@ -178,7 +211,7 @@ impl<R: BufRead> FileReader<R> {
         self.data_lines += slice.len();
         self.last_slice_bytes = slice.bytes.len();
         self.last_slice_text = slice.records.text_len();
-        Ok((!slice.is_empty()).then_some(slice))
+        Ok(!slice.is_empty())
     }
 
     /// The start of `erreurFile`: the BOM if the input had one, the header and its line ending.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use calcium_core::normalize::SecondaryKey;
 use calcium_core::reference::NomenclatureKind;
-use calcium_core::student::{Ine, RecordBatch, StudentId, StudentRecord};
+use calcium_core::student::{Ine, StudentId, StudentRecord};
 use calcium_store::{DbError, FileKind, ImportMode, ImportModel, ImportSession, NewProducedFile, SliceWrite, Store};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -157,8 +157,7 @@ async fn import_file(
         defaults: ModelDefaults { etb: options.model.default_etb.clone(), cmp: options.model.default_cmp.clone() },
         nomenclatures: nomenclatures(store).await?,
     };
-    let (slices, reading) = read_in_background(reader, parse_options);
-    let mut slices = slices;
+    let (mut slices, spent_slices, reading) = read_in_background(reader, parse_options);
     let mut session = store.begin_import(if options.dry_run { ImportMode::DryRun } else { ImportMode::Write }).await?;
     let started = Instant::now();
     // A first import has nothing to look up; any other reads the base's INEs once.
@@ -172,7 +171,7 @@ async fn import_file(
         let waited = Instant::now();
         let Some(slice) = slices.recv().await else { break };
         timings.reading += waited.elapsed();
-        let slice = slice.map_err(io_error)?;
+        let mut slice = slice.map_err(io_error)?;
         if options.cancelled.is_some_and(|cancelled| cancelled()) {
             return Err(ImportError::Cancelled);
         }
@@ -183,11 +182,23 @@ async fn import_file(
             look_up(&mut session, &slice, planner.known()).await?
         };
         timings.looking_up += started.elapsed();
-        let outcome = apply_slice(&mut session, &mut planner, slice, looked_up, options, &mut timings).await?;
-        done += outcome.slice.len();
         let started = Instant::now();
-        outcome.report(&mut report, log, &error_file_head, line_ending).map_err(log_error)?;
+        let planned = plan_slice(&mut planner, &mut slice, looked_up);
+        timings.planning += started.elapsed();
+        done += slice.len();
+        let started = Instant::now();
+        planned.report(&slice, &mut report, log, &error_file_head, line_ending).map_err(log_error)?;
         timings.logging += started.elapsed();
+        let started = Instant::now();
+        if options.dry_run {
+            // Nothing is written, not even a fresh fingerprint.
+            drop(planner.take_refreshes());
+        } else if let Some(write) = planned.into_write(&mut slice, &mut planner, &mut session, options) {
+            session.queue(write).await?;
+        }
+        timings.writing += started.elapsed();
+        // The reader fills it again: its memory is already there.
+        let _ = spent_slices.send(slice);
         if let Some(progress) = options.progress {
             progress(Progress { done: done as u64, total: survey.data_lines.max(done) as u64 });
         }
@@ -259,19 +270,30 @@ async fn survey(path: PathBuf) -> std::io::Result<Survey> {
     .unwrap_or_else(|join| Err(std::io::Error::other(join)))
 }
 
+/// The slices parsed in the background, the way back for the slices the consumer is done
+/// with, and the reader thread.
+type Reading = (
+    tokio::sync::mpsc::Receiver<std::io::Result<Slice>>,
+    std::sync::mpsc::Sender<Slice>,
+    tokio::task::JoinHandle<usize>,
+);
+
 /// Parses the file slice by slice on a blocking thread, a few slices ahead of the consumer.
 /// The thread ends at the end of the file, on a read error (sent as the last item), or when the
 /// consumer stops listening; it returns the number of data lines read.
-fn read_in_background(
-    mut reader: FileReader<BufReader<std::fs::File>>,
-    options: ParseOptions,
-) -> (tokio::sync::mpsc::Receiver<std::io::Result<Slice>>, tokio::task::JoinHandle<usize>) {
+///
+/// Slices the consumer sends back are filled again: the same few megabytes go round, where a
+/// fresh slice each time cost the kernel's zeroing of its pages (a fifth of a first import's
+/// processor time, the allocator handing freed memory back to the system between slices).
+fn read_in_background(mut reader: FileReader<BufReader<std::fs::File>>, options: ParseOptions) -> Reading {
     let (sender, receiver) = tokio::sync::mpsc::channel(SLICES_AHEAD);
+    let (spent_sender, spent) = std::sync::mpsc::channel::<Slice>();
     let reading = tokio::task::spawn_blocking(move || {
         loop {
-            let next = match reader.next_slice(SLICE_LINES, &options) {
-                Ok(Some(slice)) => Ok(slice),
-                Ok(None) => break,
+            let mut slice = spent.try_recv().unwrap_or_default();
+            let next = match reader.next_slice_into(&mut slice, SLICE_LINES, &options) {
+                Ok(true) => Ok(slice),
+                Ok(false) => break,
                 Err(error) => Err(error),
             };
             let failed = next.is_err();
@@ -281,7 +303,7 @@ fn read_in_background(
         }
         reader.data_lines()
     });
-    (receiver, reading)
+    (receiver, spent_sender, reading)
 }
 
 /// What the base holds about a slice's rows.
@@ -313,12 +335,13 @@ async fn look_up(session: &mut ImportSession, slice: &Slice, known: &KnownInes) 
     Ok(LookedUp { statuses, existing })
 }
 
-/// What one slice came to, ready for the logs and the report.
-struct SliceOutcome {
+/// What one slice came to: what to log, and what to write.
+struct PlannedSlice {
     /// Line → the warnings of that line, then what happened to it, in line order.
     entries: Vec<(usize, Vec<RowWarning>, LogEntry)>,
-    /// The slice itself, which the log entries point into.
-    slice: Slice,
+    /// Whether each accepted row of the slice (in row order) is a new student.
+    created: Vec<bool>,
+    updates: Vec<(StudentId, StudentRecord)>,
 }
 
 enum LogEntry {
@@ -332,30 +355,20 @@ enum LogEntry {
     Rejected(RowError),
 }
 
-/// Plans a slice and writes it (unless it is a dry run).
-async fn apply_slice(
-    session: &mut ImportSession,
-    planner: &mut Planner,
-    mut slice: Slice,
-    looked_up: LookedUp,
-    options: &ImportOptions<'_>,
-    timings: &mut Timings,
-) -> Result<SliceOutcome, DbError> {
-    let started = Instant::now();
+/// Decides every line of a slice.
+fn plan_slice(planner: &mut Planner, slice: &mut Slice, looked_up: LookedUp) -> PlannedSlice {
     let mut entries: Vec<(usize, Vec<RowWarning>, LogEntry)> = Vec::with_capacity(slice.len());
     for error in std::mem::take(&mut slice.rejected) {
         entries.push((error.line, Vec::new(), LogEntry::Rejected(error)));
     }
     let LookedUp { statuses, existing } = looked_up;
-    let (mut creates, mut updates) = (RecordBatch::with_capacity(slice.accepted(), 0), Vec::new());
+    let (mut created, mut updates) = (Vec::with_capacity(statuses.len()), Vec::new());
     for (index, status) in statuses.into_iter().enumerate() {
         let keys = slice.keys()[index];
         let step = planner.plan_row_in(&keys, status, &existing, || slice.record(index));
+        created.push(step.action == Action::Create);
         let entry = match step.action {
-            Action::Create => {
-                creates.push(&slice.record(index), keys.fingerprint);
-                LogEntry::Created(index)
-            }
+            Action::Create => LogEntry::Created(index),
             Action::Update { id, record } => {
                 let who = Who::of(&record.as_view()).to_string();
                 updates.push((id, *record));
@@ -366,24 +379,80 @@ async fn apply_slice(
         };
         entries.push((step.line, slice.take_warnings(index), entry));
     }
-    timings.planning += started.elapsed();
-    let started = Instant::now();
-    let refreshes = planner.take_refreshes();
-    let something_to_write = !creates.is_empty() || !updates.is_empty() || !refreshes.is_empty();
-    if something_to_write && !options.dry_run {
-        let write = SliceWrite {
+    entries.sort_by_key(|(line, _, _)| *line);
+    PlannedSlice { entries, created, updates }
+}
+
+impl PlannedSlice {
+    /// What the base must write for this slice, if anything. The new students are the slice's
+    /// own records, handed over (the slice is then empty, ready for the reader again): copying
+    /// a slice's worth of records cost more than the writing waited for.
+    fn into_write(
+        self,
+        slice: &mut Slice,
+        planner: &mut Planner,
+        session: &mut ImportSession,
+        options: &ImportOptions<'_>,
+    ) -> Option<SliceWrite> {
+        let refreshes = planner.take_refreshes();
+        let creates = if self.created.contains(&true) {
+            let mut creates = slice.hand_over_records(session.spare_batch());
+            creates.retain(|index| self.created[index]);
+            creates
+        } else {
+            session.spare_batch()
+        };
+        let something_to_write = !creates.is_empty() || !self.updates.is_empty() || !refreshes.is_empty();
+        something_to_write.then(|| SliceWrite {
             creates,
-            updates,
+            updates: self.updates,
             refreshes,
             import_model: options.model.code.clone(),
             execution_id: options.execution_id,
             now: options.started_at,
-        };
-        session.queue(write).await?;
+        })
     }
-    timings.writing += started.elapsed();
-    entries.sort_by_key(|(line, _, _)| *line);
-    Ok(SliceOutcome { entries, slice })
+
+    /// Writes the slice's log entries and counts them.
+    fn report(
+        &self,
+        slice: &Slice,
+        report: &mut ImportReport,
+        log: &mut logs::ImportLogs,
+        error_file_head: &[u8],
+        ending: LineEnding,
+    ) -> Result<(), (PathBuf, std::io::Error)> {
+        for (line, warnings, entry) in &self.entries {
+            for warning in warnings {
+                report.warnings += 1;
+                log.warning(&warning.message)?;
+            }
+            match entry {
+                LogEntry::Created(index) => {
+                    report.created += 1;
+                    log.operation(*line, logs::Operation::Created(&Who::of(&slice.record(*index))))?;
+                }
+                LogEntry::Updated { id, who } => {
+                    report.updated += 1;
+                    log.operation(*line, logs::Operation::Updated(*id, who))?;
+                }
+                LogEntry::Unchanged(id) => {
+                    report.unchanged += 1;
+                    log.operation(*line, logs::Operation::Unchanged(*id))?;
+                }
+                LogEntry::Rejected(error) => {
+                    report.reject(error);
+                    log.operation(*line, logs::Operation::Rejected(error))?;
+                }
+            }
+        }
+        for (line, _, entry) in &self.entries {
+            if let LogEntry::Rejected(_) = entry {
+                log.rejected_line(error_file_head, slice.raw_line(*line).unwrap_or_default(), ending)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `NOM Prénom (INE …)`, how the log names a student.
@@ -405,47 +474,6 @@ impl std::fmt::Display for Who<'_> {
             Some(ine) => write!(f, "{} {} (INE {ine})", self.nom, self.prenom),
             None => write!(f, "{} {} (sans INE)", self.nom, self.prenom),
         }
-    }
-}
-
-impl SliceOutcome {
-    fn report(
-        self,
-        report: &mut ImportReport,
-        log: &mut logs::ImportLogs,
-        error_file_head: &[u8],
-        ending: LineEnding,
-    ) -> Result<(), (PathBuf, std::io::Error)> {
-        for (line, warnings, entry) in &self.entries {
-            for warning in warnings {
-                report.warnings += 1;
-                log.warning(&warning.message)?;
-            }
-            match entry {
-                LogEntry::Created(index) => {
-                    report.created += 1;
-                    log.operation(*line, logs::Operation::Created(&Who::of(&self.slice.record(*index))))?;
-                }
-                LogEntry::Updated { id, who } => {
-                    report.updated += 1;
-                    log.operation(*line, logs::Operation::Updated(*id, who))?;
-                }
-                LogEntry::Unchanged(id) => {
-                    report.unchanged += 1;
-                    log.operation(*line, logs::Operation::Unchanged(*id))?;
-                }
-                LogEntry::Rejected(error) => {
-                    report.reject(error);
-                    log.operation(*line, logs::Operation::Rejected(error))?;
-                }
-            }
-        }
-        for (line, _, entry) in &self.entries {
-            if let LogEntry::Rejected(_) = entry {
-                log.rejected_line(error_file_head, self.slice.raw_line(*line).unwrap_or_default(), ending)?;
-            }
-        }
-        Ok(())
     }
 }
 

@@ -17,14 +17,15 @@ mod sqlite;
 pub(crate) use self::sqlite::open_file as open_sqlite_file;
 
 use calcium_core::normalize::SecondaryKey;
-use calcium_core::student::{BirthDate, Fingerprint, Ine, Student, StudentId};
+use calcium_core::student::{BirthDate, Fingerprint, Ine, RecordBatch, Student, StudentId};
 use sqlx::{Postgres, Transaction};
 
 use self::sqlite::SqliteImport;
 
 use crate::copy_binary::{COPY_HEADER, COPY_TRAILER, CopyRow};
 use crate::students::{
-    ImportWrite, KEY_AND_PROVENANCE_COLUMNS, RECORD_COLUMNS, RawStudent, SliceWrite, bind_student, select_student,
+    ImportWrite, KEY_AND_PROVENANCE_COLUMNS, NameKeys, RECORD_COLUMNS, RawStudent, SliceWrite, bind_student,
+    select_student,
 };
 use crate::types::{DbDate, to_millis};
 use crate::{Backend, DbError, Result, Store};
@@ -95,11 +96,15 @@ const KNOWN_INES: &str = "SELECT cod_nne, id, fingerprint FROM student WHERE cod
 
 const MATCH_COLUMNS: &str = "s.id, s.cod_nne, s.nom_key, s.prenom_key, s.datenai, s.code_natio, s.fingerprint";
 
+/// What the thread writing a slice on SQLite gives back: the connection, the (created, updated)
+/// counts or the failure, and the slice.
+type SqliteWritten = (SqliteImport, Result<(u64, u64)>, SliceWrite);
+
 enum Tx {
     Sqlite(SqliteImport),
     /// A slice handed over by [`ImportSession::queue`], being written on a blocking thread,
-    /// which gives the connection back with the outcome.
-    SqliteWriting(tokio::task::JoinHandle<(SqliteImport, Result<(u64, u64)>)>),
+    /// which gives the connection back with the outcome (and the slice, for its memory).
+    SqliteWriting(tokio::task::JoinHandle<SqliteWritten>),
     Postgres(Transaction<'static, Postgres>),
     /// A first import on PostgreSQL while its new students stream in ([`StudentLoad`]).
     PostgresLoading(StudentLoad),
@@ -115,6 +120,8 @@ pub struct ImportSession {
     /// The statements that give the student table back the indexes and foreign keys a first
     /// import set aside ([`set_aside`]), run just before the commit.
     rebuild_before_commit: Vec<String>,
+    /// Batches of new students already written, emptied: [`ImportSession::spare_batch`].
+    spare: Vec<RecordBatch>,
 }
 
 impl std::fmt::Debug for ImportSession {
@@ -156,7 +163,12 @@ impl Store {
                 let file = pool.connect_options().get_filename().to_path_buf();
                 let import = off_the_async_workers(|| SqliteImport::begin(&file, write))?;
                 let started_empty = !off_the_async_workers(|| import.has_students())?;
-                ImportSession { tx: Tx::Sqlite(import), started_empty, rebuild_before_commit: Vec::new() }
+                ImportSession {
+                    tx: Tx::Sqlite(import),
+                    started_empty,
+                    rebuild_before_commit: Vec::new(),
+                    spare: Vec::new(),
+                }
             }
             Backend::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
@@ -165,7 +177,12 @@ impl Store {
                 }
                 let has_students: bool =
                     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM student)").fetch_one(&mut *tx).await?;
-                ImportSession { tx: Tx::Postgres(tx), started_empty: !has_students, rebuild_before_commit: Vec::new() }
+                ImportSession {
+                    tx: Tx::Postgres(tx),
+                    started_empty: !has_students,
+                    rebuild_before_commit: Vec::new(),
+                    spare: Vec::new(),
+                }
             }
         };
         if write && session.started_empty {
@@ -207,6 +224,20 @@ impl Store {
 }
 
 impl ImportSession {
+    /// An empty batch for the next slice's new students: one the base has written already when
+    /// there is one, whose memory is reused (an import fills one such batch per slice, and
+    /// fresh memory costs the kernel's zeroing of its pages every time).
+    pub fn spare_batch(&mut self) -> RecordBatch {
+        if let Tx::PostgresLoading(load) = &mut self.tx
+            && let Ok(spent) = load.spent.try_recv()
+        {
+            self.spare.push(spent);
+        }
+        let mut batch = self.spare.pop().unwrap_or_default();
+        batch.clear();
+        batch
+    }
+
     /// Whether the base held no student when the import began. Then there is nothing to look
     /// up: the only students the look-ups could find are those this very import wrote in
     /// earlier slices, and the import's planner already knows each of them by its INE and its
@@ -351,11 +382,12 @@ impl ImportSession {
             self.tx = Tx::SqliteWriting(tokio::task::spawn_blocking(move || {
                 let written = import.write(&write.as_import_write());
                 let written = written.and_then(|counts| import.refresh_fingerprints(&write.refreshes).map(|()| counts));
-                (import, written)
+                (import, written, write)
             }));
             return Ok(());
         }
         self.write(&write.as_import_write()).await?;
+        self.spare.push(write.creates);
         if !write.refreshes.is_empty() {
             let ids: Vec<i64> = write.refreshes.iter().map(|(id, _)| id.0).collect();
             let fingerprints: Vec<i64> = write.refreshes.iter().map(|(_, fingerprint)| fingerprint.0).collect();
@@ -376,8 +408,9 @@ impl ImportSession {
     async fn settle(&mut self) -> Result<()> {
         match std::mem::replace(&mut self.tx, Tx::Ended) {
             Tx::SqliteWriting(task) => {
-                let (import, written) = task.await.map_err(|join| stopped_writing(&join))?;
+                let (import, written, write) = task.await.map_err(|join| stopped_writing(&join))?;
                 self.tx = Tx::Sqlite(import);
+                self.spare.push(write.creates);
                 written.map(drop)
             }
             Tx::PostgresLoading(load) => {
@@ -522,9 +555,11 @@ fn copy_data(rows: usize) -> Vec<u8> {
 /// Appends the new students of `write` to the data of [`creates_copy_statement`].
 fn copy_data_of_creates(write: &ImportWrite<'_>, now: i64, data: &mut Vec<u8>) {
     let (model, execution) = (Some(write.import_model), write.execution_id);
+    let mut keys = NameKeys::default();
     for (record, fingerprint) in write.creates.iter() {
+        keys.fill(&record);
         let mut row = CopyRow::new(data);
-        bind_student!(row, push_bind, &record, fingerprint, model, execution);
+        bind_student!(row, push_bind, &record, &keys, fingerprint, model, execution);
         row.push_bind(now).push_bind(now).end();
     }
 }
@@ -536,6 +571,8 @@ fn copy_data_of_creates(write: &ImportWrite<'_>, now: i64, data: &mut Vec<u8>) {
 /// drops the transaction, which rolls it back.
 struct StudentLoad {
     slices: tokio::sync::mpsc::Sender<SliceWrite>,
+    /// The batches of the slices sent, once in the COPY: [`ImportSession::spare_batch`].
+    spent: tokio::sync::mpsc::UnboundedReceiver<RecordBatch>,
     task: tokio::task::JoinHandle<Result<Transaction<'static, Postgres>>>,
 }
 
@@ -546,20 +583,23 @@ impl StudentLoad {
 
     fn start(mut tx: Transaction<'static, Postgres>) -> StudentLoad {
         let (slices, mut received) = tokio::sync::mpsc::channel::<SliceWrite>(Self::SLICES_WAITING);
+        let (spent_sender, spent) = tokio::sync::mpsc::unbounded_channel();
         let task = tokio::spawn(async move {
             let mut copy = tx.copy_in_raw(&creates_copy_statement()).await?;
             copy.send(COPY_HEADER).await?;
+            // One buffer for every slice: the driver copies what it is sent.
+            let mut data = Vec::new();
             while let Some(write) = received.recv().await {
-                let write = write.as_import_write();
-                let mut data = Vec::with_capacity(write.creates.len() * 600);
-                copy_data_of_creates(&write, to_millis(write.now), &mut data);
-                copy.send(data).await?;
+                data.clear();
+                copy_data_of_creates(&write.as_import_write(), to_millis(write.now), &mut data);
+                copy.send(data.as_slice()).await?;
+                let _ = spent_sender.send(write.creates);
             }
             copy.send(COPY_TRAILER).await?;
             copy.finish().await?;
             Ok(tx)
         });
-        StudentLoad { slices, task }
+        StudentLoad { slices, spent, task }
     }
 
     /// Queues a slice's new students; `false` when the load has already stopped on an error.
@@ -589,9 +629,10 @@ async fn copy_updates(tx: &mut Transaction<'static, Postgres>, write: &ImportWri
     sqlx::query("TRUNCATE import_update").execute(&mut **tx).await?;
     let mut data = copy_data(write.updates.len());
     for (id, changed) in write.updates {
+        let view = changed.as_view();
         let mut row = CopyRow::new(&mut data);
         row.push_bind(id.0);
-        bind_student!(row, push_bind, &changed.as_view(), Fingerprint::of(changed), model, execution);
+        bind_student!(row, push_bind, &view, &NameKeys::of(&view), Fingerprint::of(changed), model, execution);
         row.push_bind(now).end();
     }
     let columns = format!("{RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}");

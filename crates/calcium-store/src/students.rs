@@ -1,6 +1,6 @@
 //! Students: the 46 import columns plus the normalised secondary keys and provenance.
 
-use calcium_core::normalize::{SecondaryKey, name_key};
+use calcium_core::normalize::{SecondaryKey, name_key, push_name_key};
 use calcium_core::student::{
     BirthDate, Fingerprint, Ine, Nir, RecordBatch, Sexe, Student, StudentId, StudentRecord, YearOrDate,
 };
@@ -64,6 +64,52 @@ impl SliceWrite {
     }
 }
 
+/// The normalised name keys the store keeps beside a record (SPEC §4.4: `nom_key`,
+/// `prenom_key`, `nomusage_key`), in buffers that a writer of many students fills again for
+/// each one instead of allocating three strings a student.
+#[derive(Debug, Default)]
+pub(crate) struct NameKeys {
+    nom: String,
+    prenom: String,
+    nomusage: Option<String>,
+}
+
+impl NameKeys {
+    pub(crate) fn of(record: &StudentRecord<&str>) -> NameKeys {
+        let mut keys = NameKeys::default();
+        keys.fill(record);
+        keys
+    }
+
+    /// The keys of `record`, in place of the previous ones.
+    pub(crate) fn fill(&mut self, record: &StudentRecord<&str>) {
+        self.nom.clear();
+        push_name_key(record.nom, &mut self.nom);
+        self.prenom.clear();
+        push_name_key(record.prenom1, &mut self.prenom);
+        match (record.nomusage, &mut self.nomusage) {
+            (None, slot) => *slot = None,
+            (Some(nomusage), Some(key)) => {
+                key.clear();
+                push_name_key(nomusage, key);
+            }
+            (Some(nomusage), slot @ None) => *slot = Some(name_key(nomusage)),
+        }
+    }
+
+    pub(crate) fn nom(&self) -> &str {
+        &self.nom
+    }
+
+    pub(crate) fn prenom(&self) -> &str {
+        &self.prenom
+    }
+
+    pub(crate) fn nomusage(&self) -> Option<&str> {
+        self.nomusage.as_deref()
+    }
+}
+
 /// How to look students up (`calcium student find`). Set fields are combined with AND.
 #[derive(Debug, Clone, Default)]
 pub struct StudentQuery {
@@ -76,10 +122,12 @@ pub struct StudentQuery {
 /// Binds the 46 record values, the two keys and the provenance of one student, in the order of
 /// [`RECORD_COLUMNS`] followed by [`KEY_AND_PROVENANCE_COLUMNS`]. `$bind` is `bind` for a
 /// query and `push_bind` for a row of a multi-row INSERT; `$record` is a view
-/// (`&StudentRecord<&str>`), which must live as long as the statement.
+/// (`&StudentRecord<&str>`) and `$keys` its [`NameKeys`], which must live as long as the
+/// statement.
 macro_rules! bind_student {
-    ($target:expr, $bind:ident, $record:expr, $fingerprint:expr, $model:expr, $execution:expr) => {{
+    ($target:expr, $bind:ident, $record:expr, $keys:expr, $fingerprint:expr, $model:expr, $execution:expr) => {{
         let r: &::calcium_core::student::StudentRecord<&str> = $record;
+        let keys: &$crate::students::NameKeys = $keys;
         $target
             .$bind(r.cod_anu)
             .$bind(r.cod_nne.as_ref().map(::calcium_core::student::Ine::as_str))
@@ -127,9 +175,9 @@ macro_rules! bind_student {
             .$bind(r.daa_etb.map(::calcium_core::student::YearOrDate::to_iso))
             .$bind(r.daa_ens_sup.map(::calcium_core::student::YearOrDate::to_iso))
             .$bind(r.identifiant)
-            .$bind(::calcium_core::normalize::name_key(r.nom))
-            .$bind(::calcium_core::normalize::name_key(r.prenom1))
-            .$bind(r.nomusage.map(::calcium_core::normalize::name_key))
+            .$bind(keys.nom())
+            .$bind(keys.prenom())
+            .$bind(keys.nomusage())
             .$bind({
                 let fingerprint: ::calcium_core::student::Fingerprint = $fingerprint;
                 fingerprint.0
@@ -151,11 +199,13 @@ impl Store {
     ) -> Result<StudentId> {
         let sql = format!("{}VALUES ({}) RETURNING id", insert_head(), placeholders(1..=54));
         let view = record.as_view();
+        let keys = NameKeys::of(&view);
         let id: i64 = on_backend!(self, |pool| {
             bind_student!(
                 sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())),
                 bind,
                 &view,
+                &keys,
                 Fingerprint::of(record),
                 import_model,
                 execution_id
@@ -183,9 +233,10 @@ impl Store {
             let mut tx = pool.begin().await?;
             for chunk in records.chunks(ROWS_PER_INSERT) {
                 let views: Vec<StudentRecord<&str>> = chunk.iter().map(StudentRecord::as_view).collect();
+                let keys: Vec<NameKeys> = views.iter().map(NameKeys::of).collect();
                 let mut builder = QueryBuilder::new(head.as_str());
-                builder.push_values(chunk.iter().zip(&views), |mut row, (record, view)| {
-                    bind_student!(row, push_bind, view, Fingerprint::of(record), import_model, execution_id);
+                builder.push_values(chunk.iter().zip(&views).zip(&keys), |mut row, ((record, view), keys)| {
+                    bind_student!(row, push_bind, view, keys, Fingerprint::of(record), import_model, execution_id);
                     row.push_bind(now).push_bind(now);
                 });
                 inserted += builder.build().execute(&mut *tx).await?.rows_affected();
@@ -206,11 +257,13 @@ impl Store {
     ) -> Result<()> {
         let sql = update_statement();
         let view = record.as_view();
+        let keys = NameKeys::of(&view);
         let updated = on_backend!(self, |pool| {
             bind_student!(
                 sqlx::query(sqlx::AssertSqlSafe(sql.clone())),
                 bind,
                 &view,
+                &keys,
                 Fingerprint::of(record),
                 import_model,
                 execution_id

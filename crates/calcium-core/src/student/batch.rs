@@ -34,6 +34,30 @@ impl RecordBatch {
         batch
     }
 
+    /// Empties the batch, keeping its memory for the next records: an import fills one batch
+    /// after another of the same size, and fresh memory costs the kernel's zeroing every time.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.records.clear();
+    }
+
+    /// Makes room for `records` more records holding `text_bytes` more bytes of text.
+    pub fn reserve(&mut self, records: usize, text_bytes: usize) {
+        self.records.reserve(records);
+        self.text.reserve(text_bytes);
+    }
+
+    /// Keeps only the records whose index (before the call) `keep` accepts, in order. Their text
+    /// stays where it is: cheaper than copying the kept ones into another batch.
+    pub fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        let mut index = 0;
+        self.records.retain(|_| {
+            let kept = keep(index);
+            index += 1;
+            kept
+        });
+    }
+
     /// Copies a record's text in; returns its index. `fingerprint` must be the record's.
     pub fn push(&mut self, record: &StudentRecord<&str>, fingerprint: Fingerprint) -> usize {
         let text = &mut self.text;
@@ -116,5 +140,18 @@ mod tests {
         }
         let back: Vec<StudentRecord> = batch.iter().map(|(view, _)| view.to_owned_record()).collect();
         assert_eq!(back, records);
+    }
+
+    #[test]
+    fn retained_records_keep_their_values_and_order() {
+        let records = [record("Un", Some("1 rue A")), record("Deux", None), record("Trois", Some("3 rue C"))];
+        let mut batch = RecordBatch::of_records(&records);
+        batch.retain(|index| index != 1);
+        let kept: Vec<StudentRecord> = batch.iter().map(|(view, _)| view.to_owned_record()).collect();
+        assert_eq!(kept, [records[0].clone(), records[2].clone()]);
+        batch.clear();
+        assert!(batch.is_empty());
+        batch.push(&records[1].as_view(), Fingerprint::of(&records[1]));
+        assert_eq!(batch.get(0).0.to_owned_record(), records[1]);
     }
 }

@@ -22,7 +22,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use rusqlite::{Connection, OpenFlags, Statement};
 
 use super::{KNOWN_INES, KnownIne, RawMatch, json_array};
-use crate::students::{ImportWrite, RawStudent, bind_student, insert_head, select_student, update_statement};
+use crate::students::{ImportWrite, NameKeys, RawStudent, bind_student, insert_head, select_student, update_statement};
 use calcium_core::student::{Fingerprint, StudentId};
 
 use crate::types::{DbDate, to_millis};
@@ -172,9 +172,11 @@ impl SqliteImport {
             let placeholders: Vec<String> = (1..=54).map(|n| format!("?{n}")).collect();
             let sql = format!("{}VALUES ({})", insert_head(), placeholders.join(", "));
             let mut insert = self.connection.prepare(&sql)?;
+            let mut keys = NameKeys::default();
             for (record, fingerprint) in write.creates.iter() {
+                keys.fill(&record);
                 let mut row = Binder::new(&mut insert);
-                bind_student!(row, push_bind, &record, fingerprint, model, execution);
+                bind_student!(row, push_bind, &record, &keys, fingerprint, model, execution);
                 row.push_bind(now).push_bind(now);
                 created += row.execute()?;
             }
@@ -183,8 +185,9 @@ impl SqliteImport {
         if !write.updates.is_empty() {
             let mut update = self.connection.prepare(&update_statement())?;
             for (id, changed) in write.updates {
+                let view = changed.as_view();
                 let mut row = Binder::new(&mut update);
-                bind_student!(row, push_bind, &changed.as_view(), Fingerprint::of(changed), model, execution);
+                bind_student!(row, push_bind, &view, &NameKeys::of(&view), Fingerprint::of(changed), model, execution);
                 row.push_bind(now).push_bind(id.0);
                 updated += row.execute()?;
             }
