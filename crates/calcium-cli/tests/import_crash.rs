@@ -1,6 +1,7 @@
-//! `kill -9` in the middle of an import: the base holds none of the file, and the execution
-//! shows INTERRUPTED once an instance recovers (SPEC §4.5): a `calcium serve` that comes up, or
-//! the next `calcium import`, which is not refused because of the dead one.
+//! `kill -9` in the middle of an import, once its progress shows to other processes: the base
+//! holds none of the file, and the execution shows INTERRUPTED once an instance recovers (SPEC
+//! §4.5): a `calcium serve` that comes up, or the next `calcium import`, which is not refused
+//! because of the dead one.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -49,7 +50,21 @@ async fn kill_an_import(base: &TestBase, dir: &std::path::Path, file: &std::path
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let running = store.running_execution(BatchCode::ImpQuo).await.unwrap().unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Its progress shows to other processes (the web page's) while it holds the base (on
+    // SQLite it cannot go into the base until the import commits); killed a fifth of the way,
+    // the import has written slices into its transaction.
+    loop {
+        let seen = store.get_execution(running).await.unwrap();
+        if let (Some(done), Some(total)) = (seen.progress_done, seen.progress_total)
+            && done >= total / 5
+        {
+            assert!(done < total, "{done} / {total}");
+            break;
+        }
+        assert!(import.try_wait().unwrap().is_none(), "the import ended before showing its progress");
+        assert!(Instant::now() < deadline, "the import never showed its progress");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert!(import.try_wait().unwrap().is_none(), "the import must still be running when killed");
     import.kill().unwrap(); // SIGKILL
     import.wait().unwrap();

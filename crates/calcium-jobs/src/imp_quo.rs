@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use calcium_core::BatchCode;
 use calcium_import::{ImportError, ImportOptions, ImportReport, Progress, run_import};
 use calcium_scheduler::{BoxFuture, Job, JobContext, JobError, JobSummary};
-use calcium_store::{BackendKind, DbError};
+use calcium_store::DbError;
 
 /// The daily import: `import.dir/import.file` with `import.model`, archived into
 /// `import.dir/archive/` with a timestamp prefix once imported (FINISH), left in place
@@ -89,14 +89,13 @@ async fn import(
     };
     ctx.log.info(format!("Import de {} avec le modèle {}", path.display(), model.code));
     ctx.checkpoint()?;
-    // The progress goes to the base from a task of its own, latest value first: the import
-    // never waits for it. Not on SQLite: the import holds the only write lock until it
-    // commits, so the progress would only wait there (and be reported as a slow statement).
+    // The progress goes to the store from a task of its own, latest value first: the import
+    // never waits for it. (On SQLite the store keeps it beside the base: the import holds the
+    // base's only write lock until it commits.)
     let (progress_sender, mut progress_receiver) = tokio::sync::watch::channel(None::<Progress>);
     let (store, execution) = (ctx.store.clone(), ctx.execution);
-    let publishes = store.kind() == BackendKind::Postgres;
     let publisher = tokio::spawn(async move {
-        while publishes && progress_receiver.changed().await.is_ok() {
+        while progress_receiver.changed().await.is_ok() {
             let Some(progress) = *progress_receiver.borrow_and_update() else { continue };
             let (done, total) = (progress.done as i64, progress.total as i64);
             if let Err(error) = store.set_progress(execution, done, total).await {

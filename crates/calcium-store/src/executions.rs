@@ -149,7 +149,20 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        raw.ok_or(DbError::NotFound(NotFound::Execution(id.0)))?.try_into()
+        let mut execution: ExecutionRow = raw.ok_or(DbError::NotFound(NotFound::Execution(id.0)))?.try_into()?;
+        self.add_live_progress(std::slice::from_mut(&mut execution));
+        Ok(execution)
+    }
+
+    /// On SQLite, the running executions' progress comes from beside the base
+    /// ([`crate::live_progress`]): a few bytes on the local disk for each running one.
+    fn add_live_progress(&self, executions: &mut [ExecutionRow]) {
+        let Some(live) = self.live_progress() else { return };
+        for execution in executions.iter_mut().filter(|e| e.status == ExecutionStatus::Running) {
+            if let Some((done, total)) = live.read(execution.id) {
+                (execution.progress_done, execution.progress_total) = (Some(done), Some(total));
+            }
+        }
     }
 
     /// The executions of a batch, newest first.
@@ -164,7 +177,9 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        raws.into_iter().map(ExecutionRow::try_from).collect()
+        let mut executions = raws.into_iter().map(ExecutionRow::try_from).collect::<Result<Vec<_>>>()?;
+        self.add_live_progress(&mut executions);
+        Ok(executions)
     }
 
     /// The latest execution of each batch that actually ran ("Dernière exécution": MISSED and
@@ -178,7 +193,9 @@ impl Store {
             .fetch_all(pool)
             .await?
         });
-        raws.into_iter().map(ExecutionRow::try_from).collect()
+        let mut executions = raws.into_iter().map(ExecutionRow::try_from).collect::<Result<Vec<_>>>()?;
+        self.add_live_progress(&mut executions);
+        Ok(executions)
     }
 
     /// How many executions a batch has (for the pages of its history).

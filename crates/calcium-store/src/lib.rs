@@ -28,6 +28,7 @@ mod files;
 mod health;
 mod health_batches;
 mod import_session;
+mod live_progress;
 mod reference;
 mod relance_letters;
 mod scheduling;
@@ -149,6 +150,15 @@ impl Store {
             None => return Err(DbError::BadUrl(format!("« {url} » ne commence ni par sqlite:// ni par postgres://"))),
         };
         Ok(Store { backend })
+    }
+
+    /// Where a SQLite base's running executions publish their progress (none on PostgreSQL,
+    /// which takes it in the row, nor for a base in memory).
+    fn live_progress(&self) -> Option<live_progress::LiveProgress> {
+        match &self.backend {
+            Backend::Sqlite(pool) => live_progress::LiveProgress::beside(pool.connect_options().get_filename()),
+            Backend::Postgres(_) => None,
+        }
     }
 
     pub fn kind(&self) -> BackendKind {

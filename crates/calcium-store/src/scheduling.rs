@@ -405,6 +405,9 @@ impl Store {
             tx.commit().await?;
             updated == 1
         });
+        if written && let Some(live) = self.live_progress() {
+            live.forget(id);
+        }
         Ok(written)
     }
 
@@ -438,6 +441,11 @@ impl Store {
             tx.commit().await?;
             rows
         });
+        if let Some(live) = self.live_progress() {
+            for (id, _, _) in &rows {
+                live.forget(ExecutionId(*id));
+            }
+        }
         rows.into_iter()
             .map(|(id, batch, instance_id)| {
                 Ok(ReapedExecution {
@@ -476,6 +484,17 @@ impl Store {
 
     /// Records the progress of a run (lines done / total), for the page.
     pub async fn set_progress(&self, id: ExecutionId, done: i64, total: i64) -> Result<()> {
+        if let Backend::Sqlite(_) = &self.backend {
+            // Beside the base: an import holds its only write lock (live_progress).
+            if let Some(live) = self.live_progress() {
+                let published = tokio::task::spawn_blocking(move || live.publish(id, done, total)).await;
+                published
+                    .map_err(std::io::Error::other)
+                    .and_then(|written| written)
+                    .map_err(|error| DbError::Unavailable(format!("progression de l'exécution {} : {error}", id.0)))?;
+            }
+            return Ok(());
+        }
         on_backend!(self, |pool| {
             sqlx::query("UPDATE execution SET progress_done = $2, progress_total = $3 WHERE id = $1")
                 .bind(id.0)

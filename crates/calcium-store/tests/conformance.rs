@@ -756,3 +756,34 @@ async fn an_import_commit_on_sqlite_keeps_its_run_alive() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_running_import_s_progress_is_seen_while_it_holds_the_base_and_goes_with_its_end() {
+    on_every_backend(|store| async move {
+        let run = store.insert_execution(&running(BatchCode::ImpQuo, None, now())).await.unwrap();
+        // An import holds the student table (on SQLite, the base's only write lock).
+        let session = store.begin_import(ImportMode::Write).await.unwrap();
+        let published = tokio::time::timeout(std::time::Duration::from_secs(5), store.set_progress(run, 1_200, 5_000));
+        published.await.expect("the progress does not wait for the import's commit").unwrap();
+        let seen = store.get_execution(run).await.unwrap();
+        assert_eq!((seen.progress_done, seen.progress_total), (Some(1_200), Some(5_000)));
+        let listed = store.execution_history(BatchCode::ImpQuo, 1, 0).await.unwrap();
+        assert_eq!((listed[0].progress_done, listed[0].progress_total), (Some(1_200), Some(5_000)));
+        session.rollback().await.unwrap();
+
+        let ended = now() + 1.minutes();
+        assert!(
+            store
+                .finish_run(run, ExecutionStatus::Finish, ended, LEASE, None, None, Some((5_000, 5_000)))
+                .await
+                .unwrap()
+        );
+        let finished = store.get_execution(run).await.unwrap();
+        assert_eq!((finished.progress_done, finished.progress_total), (Some(5_000), Some(5_000)));
+        // A later run of the batch starts without the earlier one's progress.
+        let next = store.insert_execution(&running(BatchCode::ImpQuo, None, ended)).await.unwrap();
+        let fresh = store.get_execution(next).await.unwrap();
+        assert_eq!((fresh.progress_done, fresh.progress_total), (None, None));
+    })
+    .await;
+}
