@@ -61,10 +61,18 @@ pub struct BirthDate(Date);
 /// Written on the stack, as [`YearOrDate`]'s: every imported line's fingerprint serialises one.
 impl serde::Serialize for BirthDate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match write_iso(self.0.year(), Some((self.0.month(), self.0.day())), &mut [0; 10]) {
+        match self.write_iso(&mut [0; 10]) {
             Some(text) => serializer.serialize_str(text),
             None => self.0.serialize(serializer),
         }
+    }
+}
+
+impl BirthDate {
+    /// `AAAA-MM-JJ` into `buffer` (`None` for a year that is not of four digits, which a
+    /// checked birth date never has).
+    pub(super) fn write_iso(self, buffer: &mut [u8; 10]) -> Option<&str> {
+        write_iso(self.0.year(), Some((self.0.month(), self.0.day())), buffer)
     }
 }
 
@@ -164,7 +172,7 @@ impl serde::Serialize for YearOrDate {
 
 impl YearOrDate {
     /// [`YearOrDate::to_iso`] into `buffer`, for the years of four digits (`None` otherwise).
-    fn write_iso(self, buffer: &mut [u8; 10]) -> Option<&str> {
+    pub(super) fn write_iso(self, buffer: &mut [u8; 10]) -> Option<&str> {
         match self {
             YearOrDate::Year(year) => write_iso(year, None, buffer),
             YearOrDate::Date(date) => write_iso(date.year(), Some((date.month(), date.day())), buffer),
