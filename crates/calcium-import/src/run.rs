@@ -133,6 +133,7 @@ async fn import_file(
     today: jiff::civil::Date,
 ) -> Result<ImportReport, ImportError> {
     let io_error = |source: std::io::Error| ImportError::Io { path: options.path.to_path_buf(), source };
+    let surveyed = Instant::now();
     let survey = match survey(options.path.to_path_buf()).await {
         Ok(survey) => survey,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -141,6 +142,7 @@ async fn import_file(
         }
         Err(source) => return Err(io_error(source)),
     };
+    let surveying = surveyed.elapsed();
     let file = std::fs::File::open(options.path).map_err(io_error)?;
     let reader = match FileReader::open(BufReader::with_capacity(1 << 20, file), survey.encoding) {
         Ok(reader) => reader,
@@ -158,12 +160,14 @@ async fn import_file(
         nomenclatures: nomenclatures(store).await?,
     };
     let (mut slices, spent_slices, reading) = read_in_background(reader, parse_options);
+    let began = Instant::now();
     let mut session = store.begin_import(if options.dry_run { ImportMode::DryRun } else { ImportMode::Write }).await?;
+    let beginning = began.elapsed();
     let started = Instant::now();
     // A first import has nothing to look up; any other reads the base's INEs once.
     let known =
         if session.started_empty() { KnownInes::default() } else { KnownInes::new(session.known_ines().await?) };
-    let mut timings = Timings { looking_up: started.elapsed(), ..Timings::default() };
+    let mut timings = Timings { surveying, beginning, looking_up: started.elapsed(), ..Timings::default() };
     tracing::debug!("{} INE connus de la base, lus en {:?}", known.len(), timings.looking_up);
     let mut planner = Planner::with_capacity(survey.data_lines).knowing(known);
     let mut done = 0;
@@ -226,6 +230,10 @@ async fn import_file(
 #[derive(Debug, Default)]
 #[allow(dead_code, reason = "read through Debug")]
 struct Timings {
+    /// The first pass over the file (its encoding and its number of lines).
+    surveying: Duration,
+    /// Opening the import's transaction (on a first import, setting the indexes aside).
+    beginning: Duration,
     /// Waiting for the reader thread (parsing is not keeping up when this grows).
     reading: Duration,
     looking_up: Duration,
