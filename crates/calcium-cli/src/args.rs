@@ -53,22 +53,22 @@ pub(crate) enum Command {
         test_clock: TestClockArgs,
     },
     /// Gestion de la base
-    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes", subcommand_value_name = "COMMANDE")]
     Db(DbCommand),
     /// Données de démonstration
-    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes", subcommand_value_name = "COMMANDE")]
     Demo(DemoCommand),
     /// Comptes des administrateurs
-    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes", subcommand_value_name = "COMMANDE")]
     User(UserCommand),
     /// Les douze batches
-    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes", subcommand_value_name = "COMMANDE")]
     Batch(BatchCommand),
     /// Dossiers étudiants
-    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes", subcommand_value_name = "COMMANDE")]
     Student(StudentCommand),
     /// Paires d'étudiants probablement identiques (trouvées par le batch DOUBLONS)
-    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes")]
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes", subcommand_value_name = "COMMANDE")]
     Doublons(DoublonsCommand),
     /// Importe un fichier de scolarité (CSV « ; » en ISO-8859-1), enregistré comme exécution d'IMP_QUO
     #[command(

@@ -11,17 +11,22 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 
 mod args;
 mod commands;
 pub mod config;
 mod failure;
+mod usage_error;
 
 pub use failure::Failure;
 
 /// Runs the command line and returns the process exit status.
 pub fn main() -> ExitCode {
-    let cli = args::Cli::parse();
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return refuse_command_line(&error),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -34,6 +39,21 @@ pub fn main() -> ExitCode {
         Err(failure) => {
             eprintln!("calcium : {failure}");
             ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+/// `--help` and `--version` as clap prints them (the help texts are French already); any other
+/// refusal in French on stderr, with exit status 2 (input refused).
+fn refuse_command_line(error: &clap::Error) -> ExitCode {
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+        }
+        _ => {
+            eprintln!("calcium : {}", usage_error::in_french(error));
+            ExitCode::from(2)
         }
     }
 }

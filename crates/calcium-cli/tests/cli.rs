@@ -202,10 +202,13 @@ fn configuration_errors_name_the_key_and_exit_2() {
 }
 
 #[test]
-fn bad_arguments_exit_2() {
+fn bad_arguments_exit_2_with_a_french_message() {
     let env = Env::sqlite();
-    assert_eq!(env.run(&["batch", "frobnicate"]).status.code(), Some(2));
-    assert_eq!(env.run(&["student", "add", "--nom", "X"]).status.code(), Some(2));
+    assert_refused(&env.run(&["batch", "frobnicate"]), "calcium : commande inconnue : frobnicate");
+    let output = env.run(&["student", "add", "--nom", "X"]);
+    assert_refused(&output, "arguments obligatoires manquants : --prenom <PRENOM>, --naissance");
+    assert!(stderr(&output).contains("Usage : calcium student add"), "{}", stderr(&output));
+    assert_refused(&env.run(&["import", "--bogus", "f.csv"]), "option ou argument inconnu : --bogus");
 }
 
 #[test]
