@@ -53,7 +53,7 @@ struct BatchesPage {
 #[template(path = "batches_table.html")]
 struct BatchTable {
     batches: Vec<BatchLine>,
-    /// Something runs or is about to: the table reloads itself every 2 seconds.
+    /// Something runs or is about to: the table reloads itself every 2 seconds (else every 15).
     polling: bool,
 }
 
