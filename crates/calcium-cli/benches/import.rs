@@ -5,7 +5,10 @@
 //! ≤ 400 MB).
 //!
 //! `cargo bench -p calcium-cli --bench import`; BENCH_IMPORT_LINES=100000,1000000 picks the
-//! sizes (default 100000); PostgreSQL too when TEST_POSTGRES_URL is set;
+//! sizes (default 100000); PostgreSQL too when TEST_POSTGRES_URL is set; BENCH_IMPORT_ROUNDS=N
+//! (default 1) measures everything N times, each round on a fresh base with its own reference,
+//! and ends each size with the median and the range of the ratios: on a small shared machine
+//! one round's timings can drift by a fifth;
 //! BENCH_RUST_LOG=calcium_import=debug,calcium_store=debug prints where each import's time went.
 
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
@@ -84,7 +87,26 @@ fn sqlite3_import(file: &Path, dir: &Path, page_size: u32) -> Duration {
     elapsed
 }
 
-fn report(kind: BackendKind, lines: usize, reference: Duration, first: (Duration, f64), again: (Duration, f64)) {
+/// One round of one backend: the raw load, then the first import and the re-import, each
+/// (wall time, peak memory in MB).
+struct Round {
+    reference: Duration,
+    first: (Duration, f64),
+    again: (Duration, f64),
+}
+
+impl Round {
+    fn first_ratio(&self) -> f64 {
+        self.first.0.as_secs_f64() / self.reference.as_secs_f64()
+    }
+
+    fn again_ratio(&self) -> f64 {
+        self.again.0.as_secs_f64() / self.reference.as_secs_f64()
+    }
+}
+
+fn report(kind: BackendKind, lines: usize, round: &Round) {
+    let Round { reference, first, again } = *round;
     let rate = |d: Duration| lines as f64 / d.as_secs_f64();
     let name = if kind == BackendKind::Sqlite { "sqlite3 .import" } else { "psql \\copy" };
     println!(
@@ -96,19 +118,19 @@ fn report(kind: BackendKind, lines: usize, reference: Duration, first: (Duration
         "{kind:?} {lines} lines: first import {:.2} s = {:.0} lines/s, ratio {:.2}, peak {:.0} MB",
         first.0.as_secs_f64(),
         rate(first.0),
-        first.0.as_secs_f64() / reference.as_secs_f64(),
+        round.first_ratio(),
         first.1
     );
     println!(
         "{kind:?} {lines} lines: re-import unchanged {:.2} s = {:.0} lines/s, ratio {:.2}, peak {:.0} MB",
         again.0.as_secs_f64(),
         rate(again.0),
-        again.0.as_secs_f64() / reference.as_secs_f64(),
+        round.again_ratio(),
         again.1
     );
 }
 
-async fn bench(kind: BackendKind, lines: usize, file: &Path, dir: &Path) {
+async fn bench(kind: BackendKind, lines: usize, file: &Path, dir: &Path) -> Round {
     let base = TestBase::new(kind).await;
     settle(kind, &base.url);
     let reference = match kind {
@@ -147,8 +169,28 @@ async fn bench(kind: BackendKind, lines: usize, file: &Path, dir: &Path) {
     let first = timed(calcium(&base.url, dir).args(["import", file.to_str().unwrap()]));
     settle(kind, &base.url);
     let again = timed(calcium(&base.url, dir).args(["import", file.to_str().unwrap()]));
-    report(kind, lines, reference, first, again);
+    let round = Round { reference, first, again };
+    report(kind, lines, &round);
     base.finish().await;
+    round
+}
+
+/// The median and the range of the rounds' ratios, and the highest peak.
+fn summarise(kind: BackendKind, lines: usize, rounds: &[Round]) {
+    fn spread(mut values: Vec<f64>) -> String {
+        values.sort_by(f64::total_cmp);
+        let middle = values.len() / 2;
+        let median =
+            if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] };
+        format!("median {median:.2} ({:.2}–{:.2})", values[0], values[values.len() - 1])
+    }
+    let peak = rounds.iter().map(|round| round.first.1.max(round.again.1)).fold(0.0, f64::max);
+    println!(
+        "{kind:?} {lines} lines, {} rounds: first import ratio {}, re-import ratio {}, highest peak {peak:.0} MB",
+        rounds.len(),
+        spread(rounds.iter().map(Round::first_ratio).collect()),
+        spread(rounds.iter().map(Round::again_ratio).collect()),
+    );
 }
 
 #[tokio::main]
@@ -158,15 +200,32 @@ async fn main() {
         .split(',')
         .map(|n| n.trim().parse().expect("BENCH_IMPORT_LINES: numbers separated by commas"))
         .collect();
+    let rounds_per_size: usize = std::env::var("BENCH_IMPORT_ROUNDS")
+        .map(|n| n.trim().parse().expect("BENCH_IMPORT_ROUNDS: a number of rounds"))
+        .unwrap_or(1)
+        .max(1);
     let dir = tempfile::tempdir().unwrap();
     for lines in sizes {
         let today = jiff::civil::date(2026, 11, 28);
         let population = calcium_demo::generate_population(u32::try_from(lines).unwrap(), 1, today);
         let file = dir.path().join(format!("calcium-{lines}.csv"));
         std::fs::write(&file, calcium_demo::apogee_file(&population.records)).unwrap();
-        bench(BackendKind::Sqlite, lines, &file, dir.path()).await;
+        let mut kinds = vec![BackendKind::Sqlite];
         if std::env::var(calcium_test_support::POSTGRES_URL_VAR).is_ok_and(|v| !v.is_empty()) {
-            bench(BackendKind::Postgres, lines, &file, dir.path()).await;
+            kinds.push(BackendKind::Postgres);
+        }
+        let mut rounds: Vec<Vec<Round>> = kinds.iter().map(|_| Vec::new()).collect();
+        // Round after round, each backend in turn: a slow minute of the machine then weighs on
+        // one round of each rather than on every round of one.
+        for _ in 0..rounds_per_size {
+            for (kind, done) in kinds.iter().zip(&mut rounds) {
+                done.push(bench(*kind, lines, &file, dir.path()).await);
+            }
+        }
+        if rounds_per_size > 1 {
+            for (kind, done) in kinds.iter().zip(&rounds) {
+                summarise(*kind, lines, done);
+            }
         }
     }
 }
