@@ -38,10 +38,12 @@ fn big_file(count: u64) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// Starts `calcium import` of `file` and kills it (SIGKILL) once it has worked for a while;
-/// returns the execution it was.
-async fn kill_an_import(base: &TestBase, dir: &std::path::Path, file: &std::path::Path) -> calcium_store::ExecutionId {
+/// Starts `calcium import` of a file of 200 000 students written in `dir` and kills it
+/// (SIGKILL) once it has worked for a while; returns the execution it was.
+async fn kill_an_import(base: &TestBase, dir: &std::path::Path) -> calcium_store::ExecutionId {
     let store = &base.store;
+    let file = dir.join("gros.csv");
+    std::fs::write(&file, big_file(200_000)).unwrap();
     let mut import = calcium(&base.url, dir).args(["import", file.to_str().unwrap()]).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     while store.running_execution(BatchCode::ImpQuo).await.unwrap().is_none() {
@@ -78,9 +80,7 @@ async fn an_import_killed_midway_leaves_nothing_and_is_interrupted_after_recover
         let base = TestBase::new(kind).await;
         let store = base.store.clone();
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("gros.csv");
-        std::fs::write(&file, big_file(200_000)).unwrap();
-        let running = kill_an_import(&base, dir.path(), &file).await;
+        let running = kill_an_import(&base, dir.path()).await;
 
         // An instance comes up: the dead process's run is INTERRUPTED at once.
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -105,9 +105,7 @@ async fn the_import_after_a_killed_one_recovers_it_instead_of_being_refused() {
         let base = TestBase::new(kind).await;
         let store = base.store.clone();
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("gros.csv");
-        std::fs::write(&file, big_file(200_000)).unwrap();
-        let killed = kill_an_import(&base, dir.path(), &file).await;
+        let killed = kill_an_import(&base, dir.path()).await;
 
         // No instance serves the base: the administrator simply imports again, at once.
         let small = dir.path().join("petit.csv");
