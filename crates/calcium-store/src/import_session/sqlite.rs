@@ -103,6 +103,7 @@ impl SqliteImport {
     /// transaction's dirty pages then go to the WAL a little earlier, as they would at commit).
     pub(super) fn rebuild(&self, statements: &[String]) -> Result<()> {
         if !statements.is_empty() {
+            self.connection.cache_flush()?;
             self.connection.execute_batch(&format!("PRAGMA cache_size = -{REBUILD_CACHE_KIB}"))?;
         }
         self.execute_all(statements)
