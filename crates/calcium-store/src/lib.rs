@@ -16,7 +16,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::ConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 mod batches;
@@ -112,6 +113,12 @@ impl BackendKind {
 /// page, which the operating system's cache makes no dearer.
 const SQLITE_PAGE_SIZE: u32 = 16 * 1024;
 
+/// sqlx warns, in English and with the whole SQL, of every statement over a second: here a
+/// migration rebuilding a table or an import building its indexes takes several, by design,
+/// and an administrator's terminal should not read that as a fault. They stay in the debug log.
+const SLOW_STATEMENT_LEVEL: log::LevelFilter = log::LevelFilter::Debug;
+const SLOW_STATEMENT: Duration = Duration::from_secs(1);
+
 impl Store {
     /// Opens the base named by `url` (`sqlite://path` or `postgres://…`). A SQLite file is
     /// created on first use, in WAL mode with foreign keys on and a busy timeout, so that the
@@ -129,7 +136,8 @@ impl Store {
                     // Statement journals in memory: a multi-row INSERT inside the import's
                     // transaction otherwise writes one to a temporary file, page by page.
                     .pragma("temp_store", "memory")
-                    .busy_timeout(Duration::from_secs(30));
+                    .busy_timeout(Duration::from_secs(30))
+                    .log_slow_statements(SLOW_STATEMENT_LEVEL, SLOW_STATEMENT);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(30))
@@ -139,10 +147,13 @@ impl Store {
                 Backend::Sqlite(pool)
             }
             Some(BackendKind::Postgres) => {
+                let options = PgConnectOptions::from_str(url)
+                    .map_err(|e| DbError::BadUrl(e.to_string()))?
+                    .log_slow_statements(SLOW_STATEMENT_LEVEL, SLOW_STATEMENT);
                 let pool = PgPoolOptions::new()
                     .max_connections(10)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect(url)
+                    .connect_with(options)
                     .await
                     .map_err(DbError::unavailable)?;
                 Backend::Postgres(pool)
