@@ -30,6 +30,7 @@ mod health;
 mod health_batches;
 mod import_session;
 mod live_progress;
+mod migration_lock;
 mod reference;
 mod relance_letters;
 mod scheduling;
@@ -182,7 +183,11 @@ impl Store {
     /// Applies the pending migrations of this backend.
     pub async fn migrate(&self) -> Result<()> {
         match &self.backend {
-            Backend::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Backend::Sqlite(pool) => {
+                let _one_at_a_time =
+                    migration_lock::MigrationLock::acquire(pool.connect_options().get_filename()).await?;
+                sqlx::migrate!("migrations/sqlite").run(pool).await?;
+            }
             Backend::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
