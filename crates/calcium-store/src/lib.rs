@@ -114,6 +114,16 @@ impl BackendKind {
 /// page, which the operating system's cache makes no dearer.
 const SQLITE_PAGE_SIZE: u32 = 16 * 1024;
 
+/// A file or folder named after a SQLite base file, beside it (`calcium.db-progress` for
+/// `calcium.db` and `progress`); `None` for a base in memory, which no other process can open.
+fn beside_the_base(base_file: &std::path::Path, what: &str) -> Option<std::path::PathBuf> {
+    let name = base_file.file_name()?.to_str()?;
+    if base_file == std::path::Path::new(":memory:") || name.is_empty() {
+        return None;
+    }
+    Some(base_file.with_file_name(format!("{name}-{what}")))
+}
+
 /// sqlx warns, in English and with the whole SQL, of every statement over a second: here a
 /// migration rebuilding a table or an import building its indexes takes several, by design,
 /// and an administrator's terminal should not read that as a fault. They stay in the debug log.

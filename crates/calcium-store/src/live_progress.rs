@@ -24,11 +24,7 @@ pub(crate) struct LiveProgress {
 impl LiveProgress {
     /// Beside the base file; `None` for a base in memory (nothing else can read it anyway).
     pub(crate) fn beside(base_file: &Path) -> Option<LiveProgress> {
-        let name = base_file.file_name()?.to_str()?;
-        if base_file == Path::new(":memory:") || name.is_empty() {
-            return None;
-        }
-        Some(LiveProgress { dir: base_file.with_file_name(format!("{name}-progress")) })
+        Some(LiveProgress { dir: crate::beside_the_base(base_file, "progress")? })
     }
 
     /// Publishes `done` of `total` for `execution`.

@@ -8,7 +8,7 @@
 //! gone); the operating system lets the lock go with the process, even a killed one.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::DbError;
 
@@ -22,7 +22,7 @@ impl MigrationLock {
     /// Waits for the migration lock of the base in `base_file`; `None` for a base in memory,
     /// which no other process can open.
     pub(crate) async fn acquire(base_file: &Path) -> Result<Option<MigrationLock>, DbError> {
-        let Some(path) = lock_file(base_file) else {
+        let Some(path) = crate::beside_the_base(base_file, "migration.lock") else {
             return Ok(None);
         };
         let unavailable =
@@ -37,25 +37,16 @@ impl MigrationLock {
     }
 }
 
-fn lock_file(base_file: &Path) -> Option<PathBuf> {
-    let name = base_file.file_name()?.to_str()?;
-    if base_file == Path::new(":memory:") || name.is_empty() {
-        return None;
-    }
-    Some(base_file.with_file_name(format!("{name}-migration.lock")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_lock_file_is_beside_the_base_and_none_for_a_base_in_memory() {
-        assert_eq!(
-            lock_file(Path::new("/srv/calcium/calcium.db")),
-            Some(PathBuf::from("/srv/calcium/calcium.db-migration.lock"))
-        );
-        assert_eq!(lock_file(Path::new(":memory:")), None);
+    #[tokio::test]
+    async fn the_lock_file_is_beside_the_base_and_none_for_a_base_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = MigrationLock::acquire(&dir.path().join("calcium.db")).await.unwrap();
+        assert!(lock.is_some() && dir.path().join("calcium.db-migration.lock").exists());
+        assert!(MigrationLock::acquire(Path::new(":memory:")).await.unwrap().is_none());
     }
 
     #[tokio::test]
