@@ -120,6 +120,9 @@ pub struct ImportSession {
     /// The statements that give the student table back the indexes and foreign keys a first
     /// import set aside ([`set_aside`]), run just before the commit.
     rebuild_before_commit: Vec<String>,
+    /// On PostgreSQL, the first import emptied the (empty) student table with TRUNCATE, so
+    /// that its COPY may write the new students already frozen ([`set_aside`]).
+    truncated: bool,
     /// Batches of new students already written, emptied: [`ImportSession::spare_batch`].
     spare: Vec<RecordBatch>,
 }
@@ -167,6 +170,7 @@ impl Store {
                     tx: Tx::Sqlite(import),
                     started_empty,
                     rebuild_before_commit: Vec::new(),
+                    truncated: false,
                     spare: Vec::new(),
                 }
             }
@@ -181,6 +185,7 @@ impl Store {
                     tx: Tx::Postgres(tx),
                     started_empty: !has_students,
                     rebuild_before_commit: Vec::new(),
+                    truncated: false,
                     spare: Vec::new(),
                 }
             }
@@ -346,10 +351,11 @@ impl ImportSession {
             return off_the_async_workers(|| import.write(write));
         }
         let now = to_millis(write.now);
+        let frozen = self.truncated;
         let tx = self.postgres()?;
         let mut data = copy_data(write.creates.len());
         copy_data_of_creates(write, now, &mut data);
-        let created = copy_in(tx, &creates_copy_statement(), data).await?;
+        let created = copy_in(tx, &creates_copy_statement(frozen), data).await?;
         let updated = copy_updates(tx, write, now).await?;
         Ok((created, updated))
     }
@@ -371,7 +377,7 @@ impl ImportSession {
             if let Tx::Postgres(_) = self.tx
                 && let Tx::Postgres(tx) = std::mem::replace(&mut self.tx, Tx::Ended)
             {
-                self.tx = Tx::PostgresLoading(StudentLoad::start(tx));
+                self.tx = Tx::PostgresLoading(StudentLoad::start(tx, self.truncated));
             }
             if let Tx::PostgresLoading(load) = &self.tx
                 && load.send(write).await
@@ -475,6 +481,14 @@ impl ImportSession {
     /// building it afterwards 0.4 s. The foreign keys pointing at the students lean on it, so
     /// they go first and come back last; their tables are empty (the student table is), so
     /// checking them again costs nothing. SQLite's primary key is the rowid itself.
+    ///
+    /// On PostgreSQL the empty table is then truncated, which COPY FREEZE requires: the new
+    /// students are written frozen and their pages marked all-visible. Otherwise the first
+    /// reads after the import (the next import's scan of the INE index, a DOUBLONS run) would
+    /// set each row's hint bits and dirty the whole table again, and a vacuum would one day
+    /// rewrite it to freeze it; the next import's reading of the known INEs took 0.45 s
+    /// instead of 0.75–0.85 s at a million students. Nothing is lost: the import's lock,
+    /// taken before the base was found empty, kept any student from coming in meanwhile.
     async fn set_aside(&mut self) -> Result<Vec<String>> {
         let (drops, rebuilds): (Vec<String>, Vec<String>) = match &mut self.tx {
             Tx::Sqlite(import) => off_the_async_workers(|| import.student_indexes())?.into_iter().unzip(),
@@ -522,6 +536,8 @@ impl ImportSession {
                 for statement in drops {
                     sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut **tx).await?;
                 }
+                sqlx::query("TRUNCATE student").execute(&mut **tx).await?;
+                self.truncated = true;
             }
         }
         Ok(rebuilds)
@@ -562,11 +578,13 @@ fn json_array<T: serde::Serialize + ?Sized>(values: &T) -> String {
     serde_json::to_string(values).expect("strings and numbers always serialise")
 }
 
-/// `COPY student (…) FROM STDIN`: new students straight into the table, ids from its sequence.
-fn creates_copy_statement() -> String {
+/// `COPY student (…) FROM STDIN`: new students straight into the table, ids from its sequence;
+/// `frozen` once the table was truncated in the transaction ([`set_aside`]).
+fn creates_copy_statement(frozen: bool) -> String {
+    let freeze = if frozen { ", FREEZE" } else { "" };
     format!(
         "COPY student ({RECORD_COLUMNS}, {KEY_AND_PROVENANCE_COLUMNS}, created_at, updated_at) \
-         FROM STDIN (FORMAT binary)"
+         FROM STDIN (FORMAT binary{freeze})"
     )
 }
 
@@ -606,11 +624,11 @@ impl StudentLoad {
     /// megabytes of memory.
     const SLICES_WAITING: usize = 2;
 
-    fn start(mut tx: Transaction<'static, Postgres>) -> StudentLoad {
+    fn start(mut tx: Transaction<'static, Postgres>, frozen: bool) -> StudentLoad {
         let (slices, mut received) = tokio::sync::mpsc::channel::<SliceWrite>(Self::SLICES_WAITING);
         let (spent_sender, spent) = tokio::sync::mpsc::unbounded_channel();
         let task = tokio::spawn(async move {
-            let mut copy = tx.copy_in_raw(&creates_copy_statement()).await?;
+            let mut copy = tx.copy_in_raw(&creates_copy_statement(frozen)).await?;
             copy.send(COPY_HEADER).await?;
             // One buffer for every slice: the driver copies what it is sent.
             let mut data = Vec::new();
