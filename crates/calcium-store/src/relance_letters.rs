@@ -13,7 +13,7 @@ use sqlx::QueryBuilder;
 
 use crate::files::{NewProducedFile, ProducedFile, RawFile, insert_produced_file};
 use crate::types::{DbDate, from_millis, opt_from_millis, to_millis};
-use crate::{DbError, Result, Store, on_backend};
+use crate::{Backend, DbError, Result, Store, on_backend};
 
 /// Rows per multi-row statement (well under both backends' bind limits).
 const ROWS_PER_STATEMENT: usize = 500;
@@ -332,29 +332,58 @@ impl Store {
     }
 
     /// Records a listing file and marks its letters listed, in one transaction.
+    ///
+    /// On PostgreSQL the letters are marked by one statement taking their ids as an array. In
+    /// chunks of a few hundred ids, PostgreSQL's plan for the chunk (the table's statistics
+    /// still those of before REL_COU wrote its letters) read every letter not listed yet
+    /// through the `relance_letter_to_list` index and kept the chunk's: each chunk cost as much
+    /// as all the letters left, and 50 000 letters took 3.7 s against 0.9 s on SQLite.
     pub async fn record_listing(&self, file: &NewProducedFile<'_>, letter_ids: &[i64], now: Timestamp) -> Result<i64> {
-        on_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let file_id = insert_produced_file!(&mut *tx, file, now).await?;
-            for chunk in letter_ids.chunks(ROWS_PER_STATEMENT) {
-                let mut builder = QueryBuilder::new("UPDATE relance_letter SET listed_at = ");
-                builder.push_bind(to_millis(now)).push(", listing_file_id = ").push_bind(file_id);
-                builder.push(" WHERE listed_at IS NULL AND id IN (");
-                let mut ids = builder.separated(", ");
-                for id in chunk {
-                    ids.push_bind(*id);
-                }
-                builder.push(")");
-                let updated = builder.build().execute(&mut *tx).await?.rows_affected();
-                if updated != chunk.len() as u64 {
-                    // Another listing took some of these letters meanwhile: this file would list
-                    // them twice, so it is not recorded.
-                    return Err(DbError::Conflict { constraint: Some("relance_letter.listed_at".to_owned()) });
-                }
+        // Another listing took some of these letters meanwhile: this file would list them
+        // twice, so it is not recorded.
+        let all_listed = |updated: u64, asked: usize| {
+            if updated == asked as u64 {
+                Ok(())
+            } else {
+                Err(DbError::Conflict { constraint: Some("relance_letter.listed_at".to_owned()) })
             }
-            tx.commit().await?;
-            Ok(file_id)
-        })
+        };
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                let mut tx = pool.begin().await?;
+                let file_id = insert_produced_file!(&mut *tx, file, now).await?;
+                for chunk in letter_ids.chunks(ROWS_PER_STATEMENT) {
+                    let mut builder = QueryBuilder::new("UPDATE relance_letter SET listed_at = ");
+                    builder.push_bind(to_millis(now)).push(", listing_file_id = ").push_bind(file_id);
+                    builder.push(" WHERE listed_at IS NULL AND id IN (");
+                    let mut ids = builder.separated(", ");
+                    for id in chunk {
+                        ids.push_bind(*id);
+                    }
+                    builder.push(")");
+                    all_listed(builder.build().execute(&mut *tx).await?.rows_affected(), chunk.len())?;
+                }
+                tx.commit().await?;
+                Ok(file_id)
+            }
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let file_id = insert_produced_file!(&mut *tx, file, now).await?;
+                let updated = sqlx::query(
+                    "UPDATE relance_letter SET listed_at = $1, listing_file_id = $2 \
+                     WHERE listed_at IS NULL AND id = ANY($3)",
+                )
+                .bind(to_millis(now))
+                .bind(file_id)
+                .bind(letter_ids)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                all_listed(updated, letter_ids.len())?;
+                tx.commit().await?;
+                Ok(file_id)
+            }
+        }
     }
 
     /// The relances page: relances matching `filter`, most urgent first (oldest due date), with
