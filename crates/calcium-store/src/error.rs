@@ -61,6 +61,12 @@ impl DbError {
     pub fn is_conflict(&self) -> bool {
         matches!(self, DbError::Conflict { .. })
     }
+
+    /// PostgreSQL broke a deadlock by aborting this transaction (SQLSTATE 40P01): run again,
+    /// it may well pass.
+    pub(crate) fn is_deadlock(&self) -> bool {
+        matches!(self, DbError::Other(sqlx::Error::Database(db)) if db.code().as_deref() == Some("40P01"))
+    }
 }
 
 impl From<sqlx::Error> for DbError {

@@ -159,7 +159,28 @@ impl Store {
     /// which costs a fraction of maintaining them row by row. It all happens inside the
     /// transaction: a failure or a crash gives them back untouched. On PostgreSQL, readers of
     /// the student table wait for the end of such a first import.
+    ///
+    /// Setting the indexes and keys aside takes the strongest lock on the student table and on
+    /// the tables whose foreign keys point at it, one after the other. A transaction that
+    /// holds one of those and then waits for the student table (a batch, a page reading
+    /// relances and students) deadlocks with it, and PostgreSQL aborts one of the two: when it
+    /// is the import, it begins again, from the lock on, before it has read a line.
     pub async fn begin_import(&self, mode: ImportMode) -> Result<ImportSession> {
+        /// Enough for a few readers in turn; each deadlock costs its `deadlock_timeout` (1 s).
+        const ATTEMPTS: u32 = 5;
+        let mut attempt = 1;
+        loop {
+            match self.begin_import_once(mode).await {
+                Err(error) if error.is_deadlock() && attempt < ATTEMPTS => {
+                    tracing::info!(attempt, "import : interblocage avec une autre transaction, nouvel essai");
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    async fn begin_import_once(&self, mode: ImportMode) -> Result<ImportSession> {
         let write = mode == ImportMode::Write;
         let mut session = match &self.backend {
             Backend::Sqlite(pool) => {
@@ -191,7 +212,14 @@ impl Store {
             }
         };
         if write && session.started_empty {
-            session.rebuild_before_commit = session.set_aside().await?;
+            match session.set_aside().await {
+                Ok(rebuilds) => session.rebuild_before_commit = rebuilds,
+                Err(error) => {
+                    // Already aborted by the error; the rollback hands the connection back clean.
+                    let _ = session.rollback().await;
+                    return Err(error);
+                }
+            }
         }
         Ok(session)
     }

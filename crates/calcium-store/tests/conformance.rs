@@ -682,6 +682,43 @@ async fn a_first_import_on_postgres_leaves_its_students_frozen() {
     }
 }
 
+/// On PostgreSQL a first import that deadlocks while it sets the student table's indexes and
+/// keys aside begins again: here a reader holds the relances, the import waits for them with
+/// the student table locked, and the reader then asks for the students. PostgreSQL aborts the
+/// one that waited first, the import, whose second attempt waits for the reader's end.
+#[tokio::test]
+async fn a_first_import_on_postgres_that_deadlocks_with_a_reader_begins_again() {
+    use sqlx::Connection;
+    for kind in calcium_test_support::backends().into_iter().filter(|kind| *kind == BackendKind::Postgres) {
+        let base = calcium_test_support::TestBase::new(kind).await;
+        let before = base.store.student_indexes_and_foreign_keys().await.unwrap();
+        let mut reader = sqlx::PgConnection::connect(&base.url).await.unwrap();
+        sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+        sqlx::query("SELECT count(*) FROM relance").execute(&mut reader).await.unwrap();
+
+        let store = base.store.clone();
+        let import = tokio::spawn(async move { store.begin_import(ImportMode::Write).await });
+        let import_waits_for_the_relances = "SELECT count(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE relance %'";
+        let mut waited = 0;
+        while base.sql_number(import_waits_for_the_relances).await == 0 {
+            assert!(waited < 1000, "the import never waited for the reader's lock");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            waited += 1;
+        }
+        // Blocked by the import until PostgreSQL aborts it (deadlock_timeout, 1 s).
+        sqlx::query("SELECT count(*) FROM student").execute(&mut reader).await.unwrap();
+        sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+
+        let session = import.await.unwrap().expect("the import began again after the deadlock");
+        assert!(session.started_empty());
+        session.rollback().await.unwrap();
+        assert_eq!(base.store.student_indexes_and_foreign_keys().await.unwrap(), before);
+        reader.close().await.unwrap();
+        base.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn a_run_that_lost_its_lease_cannot_write_its_end_and_its_flag_is_lowered_on_reaping() {
     on_every_backend(|store| async move {
